@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "SyncDomain", targets: ["SyncDomain"]),
         .library(name: "SyncStore", targets: ["SyncStore"]),
+        .library(name: "SyncWorkloads", targets: ["SyncWorkloads"]),
         .library(name: "SalesforceEmulator", targets: ["SalesforceEmulator"]),
     ],
     dependencies: [
@@ -43,6 +44,12 @@ let package = Package(
         // Pure: events and their codecs, projectors, the planner, reasons. No I/O, no clock.
         .target(
             name: "SyncDomain",
+            swiftSettings: swiftSettings
+        ),
+        // Deterministic generated workspaces, org records and activities (seeded): tests, benchmarks, the demo.
+        .target(
+            name: "SyncWorkloads",
+            dependencies: ["SyncDomain"],
             swiftSettings: swiftSettings
         ),
         // The data directory: the event log with the domain codec, ingest, dead letters, replay, stats.
@@ -87,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "SyncDomainTests",
             dependencies: [
-                "SyncDomain",
+                "SyncDomain", "SyncWorkloads",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
