@@ -29,9 +29,10 @@ public enum JSONParser {
     }
 
     public static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws(Failure) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (buf) throws(Failure) -> JSONValue in
-            try parse(UnsafeRawBufferPointer(buf), limits: limits)
+        let result = bytes.withUnsafeBytes { buf in
+            Result { () throws(Failure) -> JSONValue in try parse(buf, limits: limits) }
         }
+        return try result.get()
     }
 
     public static func parse(_ text: String, limits: Limits = .standard) throws(Failure) -> JSONValue {

@@ -1,0 +1,144 @@
+/// Reads tag-length-value fields from borrowed bytes.
+///
+/// - Warning: A reader borrows its bytes: it must not outlive the buffer it
+///   was made from (e.g. the log's read transaction). Strings and byte arrays
+///   it returns are copies and may be kept.
+public struct BinaryReader {
+    let base: UnsafeRawBufferPointer
+    public private(set) var offset: Int
+    let end: Int
+    /// Where the tag of the field last returned by ``nextField()`` starts.
+    var fieldStart: Int = 0
+
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        base = bytes
+        offset = 0
+        end = bytes.count
+    }
+
+    init(base: UnsafeRawBufferPointer, offset: Int, end: Int) {
+        self.base = base
+        self.offset = offset
+        self.end = end
+    }
+
+    public var isAtEnd: Bool { offset >= end }
+
+    static func malformed(_ what: String) -> SyncDomainError {
+        SyncDomainError(.malformedBinary, what)
+    }
+
+    @inline(__always)
+    public mutating func readVarint() throws(SyncDomainError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < end else { throw Self.malformed("truncated varint") }
+            let b = base[offset]
+            offset += 1
+            if shift == 63 && b > 1 { throw Self.malformed("varint overflows 64 bits") }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+            if shift > 63 { throw Self.malformed("varint too long") }
+        }
+    }
+
+    /// The next field's number and wire type, or nil at the end of this message.
+    @inline(__always)
+    public mutating func nextField() throws(SyncDomainError) -> (number: Int, wire: WireType)? {
+        guard offset < end else { return nil }
+        fieldStart = offset
+        let key = try readVarint()
+        let number = key >> 3
+        guard number > 0, number < (1 << 29) else { throw Self.malformed("invalid field number") }
+        guard let wire = WireType(rawValue: UInt8(key & 7)) else { throw Self.malformed("invalid wire type") }
+        return (Int(number), wire)
+    }
+
+    @inline(__always)
+    mutating func expect(_ wire: WireType, _ actual: WireType) throws(SyncDomainError) {
+        guard wire == actual else { throw Self.malformed("unexpected wire type") }
+    }
+
+    public mutating func readUInt(_ wire: WireType) throws(SyncDomainError) -> UInt64 {
+        try expect(.varint, wire)
+        return try readVarint()
+    }
+
+    public mutating func readInt64(_ wire: WireType) throws(SyncDomainError) -> Int64 {
+        try expect(.varint, wire)
+        let v = try readVarint()
+        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+    }
+
+    public mutating func readInt(_ wire: WireType) throws(SyncDomainError) -> Int {
+        Int(try readInt64(wire))
+    }
+
+    public mutating func readBool(_ wire: WireType) throws(SyncDomainError) -> Bool {
+        try readUInt(wire) != 0
+    }
+
+    public mutating func readTimestamp(_ wire: WireType) throws(SyncDomainError) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: try readInt64(wire))
+    }
+
+    public mutating func readDouble(_ wire: WireType) throws(SyncDomainError) -> Double {
+        try expect(.fixed64, wire)
+        guard end - offset >= 8 else { throw Self.malformed("truncated fixed64") }
+        var bits: UInt64 = 0
+        for i in 0..<8 { bits |= UInt64(base[offset + i]) << (8 * UInt64(i)) }
+        offset += 8
+        return Double(bitPattern: bits)
+    }
+
+    @inline(__always)
+    mutating func readLength() throws(SyncDomainError) -> Int {
+        let n = try readVarint()
+        guard n <= UInt64(end - offset) else { throw Self.malformed("length past the end of the message") }
+        return Int(n)
+    }
+
+    public mutating func readString(_ wire: WireType) throws(SyncDomainError) -> String {
+        try expect(.lengthDelimited, wire)
+        let n = try readLength()
+        let s = String(decoding: UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)]), as: UTF8.self)
+        offset += n
+        return s
+    }
+
+    public mutating func readBytes(_ wire: WireType) throws(SyncDomainError) -> [UInt8] {
+        try expect(.lengthDelimited, wire)
+        let n = try readLength()
+        let b = [UInt8](UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)]))
+        offset += n
+        return b
+    }
+
+    /// A reader over a nested message's body; this reader moves past it.
+    public mutating func readMessage(_ wire: WireType) throws(SyncDomainError) -> BinaryReader {
+        try expect(.lengthDelimited, wire)
+        let n = try readLength()
+        let sub = BinaryReader(base: base, offset: offset, end: offset + n)
+        offset += n
+        return sub
+    }
+
+    /// Skips the field just announced by ``nextField()`` and keeps its bytes in `unknown`.
+    public mutating func skip(_ wire: WireType, into unknown: inout UnknownFields) throws(SyncDomainError) {
+        switch wire {
+        case .varint: _ = try readVarint()
+        case .fixed64:
+            guard end - offset >= 8 else { throw Self.malformed("truncated fixed64") }
+            offset += 8
+        case .fixed32:
+            guard end - offset >= 4 else { throw Self.malformed("truncated fixed32") }
+            offset += 4
+        case .lengthDelimited:
+            let n = try readLength()
+            offset += n
+        }
+        unknown.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[fieldStart..<offset]))
+    }
+}
