@@ -1,0 +1,406 @@
+import CLMDB
+import Foundation
+
+/// The single writer: one dedicated OS thread that owns every write transaction of a log.
+///
+/// Appenders enqueue requests and suspend. The thread takes everything queued (up to
+/// ``maximumEventsPerTransaction``), applies it in one write transaction, commits, and only
+/// then resumes each caller with its own result: group commit. While one commit syncs, the
+/// next group gathers, so throughput rises with load.
+///
+/// LMDB ties a write transaction to the OS thread that began it, which is why this is a
+/// `Thread` and not a task: a transaction never crosses an `await`.
+///
+/// Failure policy: a failed commit (or sync) stops the writer for good. Every queued and
+/// every later request fails with ``EventLogError/Code/writerStopped``; nothing is retried
+/// silently. `MDB_MAP_FULL` is not a failure: the transaction is aborted, the map doubled,
+/// and the same group redone.
+final class Writer: @unchecked Sendable {
+    enum Request: Sendable {
+        case append([NewEvent], CheckedContinuation<[AppendResult], any Error>)
+        case checkpoint(name: String, position: UInt64, snapshot: [UInt8], CheckedContinuation<Void, any Error>)
+        case sideRecord(table: String, bytes: [UInt8], CheckedContinuation<UInt64, any Error>)
+
+        var eventCount: Int {
+            if case .append(let events, _) = self { return events.count }
+            return 1
+        }
+
+        func fail(_ error: EventLogError) {
+            switch self {
+            case .append(_, let continuation): continuation.resume(throwing: error)
+            case .checkpoint(_, _, _, let continuation): continuation.resume(throwing: error)
+            case .sideRecord(_, _, let continuation): continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    private enum Outcome {
+        case appended([AppendResult])
+        case saved
+        case sideRecord(UInt64)
+    }
+
+    private enum TransactionResult {
+        case committed([Outcome], appended: Int)
+        case mapFull
+        /// A put or a cursor failed: the transaction was aborted, nothing was written.
+        case operationFailed(EventLogError)
+        /// Beginning or committing failed: fatal for the writer.
+        case commitFailed(EventLogError)
+    }
+
+    private enum State {
+        case running
+        case stopping
+        case failed(EventLogError)
+    }
+
+    /// A group is cut after this many events so one transaction's dirty pages stay bounded.
+    static let maximumEventsPerTransaction = 20_000
+
+    private let environment: Environment
+    private var directory: String { environment.directory }
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [Request] = []
+    private var state = State.running
+    private var finished = false
+    private var commitCount = 0
+    private var appendedCount = 0
+    private var mapGrowthCount = 0
+    private var injectedCommitFailure: Int32?
+
+    init(environment: Environment) {
+        self.environment = environment
+        let thread = Thread { [self] in run() }
+        thread.name = "EventLog.writer"
+        thread.start()
+    }
+
+    /// Queues `request`, or fails it at once if the writer is stopping or stopped.
+    func submit(_ request: Request) {
+        condition.lock()
+        switch state {
+        case .running:
+            pending.append(request)
+            condition.signal()
+            condition.unlock()
+        case .stopping:
+            condition.unlock()
+            request.fail(.closed(directory))
+        case .failed(let error):
+            condition.unlock()
+            request.fail(error)
+        }
+    }
+
+    /// Lets the writer finish what is queued, then waits for its thread to end. Idempotent.
+    func stop() {
+        condition.lock()
+        if case .running = state { state = .stopping }
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    /// (commits, events appended, map growths) since open.
+    func counters() -> (commits: Int, appended: Int, mapGrowths: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (commitCount, appendedCount, mapGrowthCount)
+    }
+
+    /// Makes the next commit fail with `returnCode` as if `mdb_txn_commit` had (for tests of the fatal path).
+    func failNextCommit(returnCode: Int32) {
+        condition.lock()
+        injectedCommitFailure = returnCode
+        condition.unlock()
+    }
+
+    // MARK: The writer thread
+
+    private func run() {
+        var group: [Request] = []
+        while true {
+            condition.lock()
+            while pending.isEmpty, case .running = state { condition.wait() }
+            if pending.isEmpty || isFailed {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            var events = 0
+            var taken = 0
+            for request in pending {
+                if taken > 0 && events + request.eventCount > Self.maximumEventsPerTransaction { break }
+                events += request.eventCount
+                taken += 1
+            }
+            group.append(contentsOf: pending[..<taken])
+            pending.removeFirst(taken)
+            condition.unlock()
+
+            write(group)
+            group.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private var isFailed: Bool {
+        if case .failed = state { return true }
+        return false
+    }
+
+    /// Writes `group` in one transaction and answers every request in it.
+    private func write(_ group: [Request]) {
+        var group = group
+        // Side tables are created in their own small transaction, before the group's.
+        group.removeAll { request in
+            guard case .sideRecord(let table, _, _) = request else { return false }
+            do {
+                _ = try environment.sideTable(table, create: true)
+                return false
+            } catch {
+                request.fail(error as? EventLogError ?? .init(.storage, "\(error)"))
+                return true
+            }
+        }
+        guard !group.isEmpty else { return }
+
+        while true {
+            switch transact(group) {
+            case .committed(let outcomes, let appended):
+                condition.lock()
+                commitCount += 1
+                appendedCount += appended
+                condition.unlock()
+                for (request, outcome) in zip(group, outcomes) {
+                    switch (request, outcome) {
+                    case (.append(_, let continuation), .appended(let results)): continuation.resume(returning: results)
+                    case (.checkpoint(_, _, _, let continuation), .saved): continuation.resume()
+                    case (.sideRecord(_, _, let continuation), .sideRecord(let key)): continuation.resume(returning: key)
+                    default: preconditionFailure("outcome does not match request")
+                    }
+                }
+                return
+            case .mapFull:
+                do {
+                    try growMap()
+                } catch {
+                    let error = error as? EventLogError ?? .init(.storage, "\(error)")
+                    for request in group { request.fail(error) }
+                    return
+                }
+            case .operationFailed(let error):
+                if group.count == 1 {
+                    group[0].fail(error)
+                } else {
+                    // Let each request succeed or fail on its own.
+                    for request in group { write([request]) }
+                }
+                return
+            case .commitFailed(let error):
+                stopAfterFailure(error, failing: group)
+                return
+            }
+        }
+    }
+
+    private func growMap() throws {
+        let current = try environment.mapSize()
+        try environment.setMapSize(current * 2)
+        condition.lock()
+        mapGrowthCount += 1
+        condition.unlock()
+    }
+
+    private func stopAfterFailure(_ cause: EventLogError, failing group: [Request]) {
+        let error = EventLogError(
+            .writerStopped,
+            "the event log at \(directory) stopped accepting appends because a commit failed (\(cause.message)); reopen it to continue",
+            returnCode: cause.returnCode)
+        condition.lock()
+        state = .failed(error)
+        let queued = pending
+        pending.removeAll()
+        condition.unlock()
+        for request in group { request.fail(error) }
+        for request in queued { request.fail(error) }
+    }
+
+    /// One write transaction over `group`, begun and committed on this thread.
+    private func transact(_ group: [Request]) -> TransactionResult {
+        let directory = self.directory
+        let environment = self.environment
+        do {
+            return try environment.withMap { env -> TransactionResult in
+                var txn: OpaquePointer?
+                var rc = mdb_txn_begin(env, nil, 0, &txn)
+                guard rc == 0, let txn else {
+                    return .commitFailed(.storage(rc, "begin a write transaction", directory: directory))
+                }
+                var outcomes: [Outcome] = []
+                outcomes.reserveCapacity(group.count)
+                var appended = 0
+                do {
+                    var cursor: OpaquePointer?
+                    rc = mdb_cursor_open(txn, environment.events, &cursor)
+                    guard rc == 0 else { throw LMDBFailure(rc, "open a cursor on events") }
+                    defer { mdb_cursor_close(cursor) }
+                    var key = MDB_val()
+                    var value = MDB_val()
+                    rc = mdb_cursor_get(cursor, &key, &value, MDB_LAST)
+                    var next: UInt64
+                    if rc == MDB_NOTFOUND {
+                        next = 1
+                    } else if rc == 0, let last = RecordLayout.loadBigEndian(key) {
+                        next = last + 1
+                    } else {
+                        throw LMDBFailure(rc == 0 ? MDB_CORRUPTED : rc, "read the last position")
+                    }
+                    for request in group {
+                        switch request {
+                        case .append(let events, _):
+                            var results: [AppendResult] = []
+                            results.reserveCapacity(events.count)
+                            for event in events {
+                                let result = try put(event, at: next, txn: txn, cursor: cursor!)
+                                if case .appended = result {
+                                    next += 1
+                                    appended += 1
+                                }
+                                results.append(result)
+                            }
+                            outcomes.append(.appended(results))
+                        case .checkpoint(let name, let position, let snapshot, _):
+                            try putCheckpoint(name: name, position: position, snapshot: snapshot, txn: txn)
+                            outcomes.append(.saved)
+                        case .sideRecord(let table, let bytes, _):
+                            outcomes.append(.sideRecord(try putSideRecord(table: table, bytes: bytes, txn: txn)))
+                        }
+                    }
+                } catch let failure as LMDBFailure {
+                    mdb_txn_abort(txn)
+                    if failure.returnCode == MDB_MAP_FULL { return .mapFull }
+                    return .operationFailed(.storage(failure.returnCode, failure.what, directory: directory))
+                } catch {
+                    mdb_txn_abort(txn)
+                    return .operationFailed(error as? EventLogError ?? .init(.storage, "\(error)"))
+                }
+                if let injected = takeInjectedCommitFailure() {
+                    mdb_txn_abort(txn)
+                    return .commitFailed(.storage(injected, "commit", directory: directory))
+                }
+                rc = mdb_txn_commit(txn)
+                if rc == MDB_MAP_FULL { return .mapFull }
+                guard rc == 0 else { return .commitFailed(.storage(rc, "commit", directory: directory)) }
+                return .committed(outcomes, appended: appended)
+            }
+        } catch {
+            // The environment was closed under us; only `close()` does that, after `stop()`.
+            return .commitFailed(error as? EventLogError ?? .init(.storage, "\(error)"))
+        }
+    }
+
+    private func takeInjectedCommitFailure() -> Int32? {
+        condition.lock()
+        defer { condition.unlock() }
+        let injected = injectedCommitFailure
+        injectedCommitFailure = nil
+        return injected
+    }
+
+    /// Stores `event` at `position` unless its id is already indexed.
+    @inline(__always)
+    private func put(_ event: NewEvent, at position: UInt64, txn: OpaquePointer, cursor: OpaquePointer) throws -> AppendResult {
+        var id = event.id
+        return try id.withUTF8 { idBytes -> AppendResult in
+            var positionBytes = position.bigEndian
+            return try withUnsafeMutableBytes(of: &positionBytes) { positionBuffer -> AppendResult in
+                var idKey = MDB_val(mv_size: idBytes.count, mv_data: UnsafeMutableRawPointer(mutating: idBytes.baseAddress))
+                var indexValue = MDB_val(mv_size: 8, mv_data: positionBuffer.baseAddress)
+                var rc = mdb_put(txn, environment.eventIDs, &idKey, &indexValue, UInt32(MDB_NOOVERWRITE))
+                if rc == MDB_KEYEXIST {
+                    guard let existing = RecordLayout.loadBigEndian(indexValue) else {
+                        throw LMDBFailure(MDB_CORRUPTED, "read the event-ids index")
+                    }
+                    return .duplicate(existingPosition: existing)
+                }
+                guard rc == 0 else { throw LMDBFailure(rc, "index an event id") }
+
+                var eventKey = MDB_val(mv_size: 8, mv_data: positionBuffer.baseAddress)
+                let payloadCount = event.payload.count
+                var eventValue = MDB_val(mv_size: RecordLayout.idLengthSize + idBytes.count + payloadCount, mv_data: nil)
+                rc = mdb_cursor_put(cursor, &eventKey, &eventValue, UInt32(MDB_APPEND | MDB_RESERVE))
+                guard rc == 0, let destination = eventValue.mv_data else { throw LMDBFailure(rc, "append an event") }
+                destination.storeBytes(of: UInt16(idBytes.count).bigEndian, as: UInt16.self)
+                let idDestination = destination + RecordLayout.idLengthSize
+                if let base = idBytes.baseAddress { idDestination.copyMemory(from: base, byteCount: idBytes.count) }
+                if payloadCount > 0 {
+                    event.payload.withUnsafeBytes { payload in
+                        (idDestination + idBytes.count).copyMemory(from: payload.baseAddress!, byteCount: payloadCount)
+                    }
+                }
+                return .appended(position: position)
+            }
+        }
+    }
+
+    private func putCheckpoint(name: String, position: UInt64, snapshot: [UInt8], txn: OpaquePointer) throws {
+        var name = name
+        try name.withUTF8 { nameBytes in
+            var key = MDB_val(mv_size: nameBytes.count, mv_data: UnsafeMutableRawPointer(mutating: nameBytes.baseAddress))
+            var value = MDB_val(mv_size: 8 + snapshot.count, mv_data: nil)
+            let rc = mdb_put(txn, environment.checkpoints, &key, &value, UInt32(MDB_RESERVE))
+            guard rc == 0, let destination = value.mv_data else { throw LMDBFailure(rc, "save a checkpoint") }
+            RecordLayout.storeBigEndian(position, at: destination)
+            if !snapshot.isEmpty {
+                snapshot.withUnsafeBytes { (destination + 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+        }
+    }
+
+    private func putSideRecord(table: String, bytes: [UInt8], txn: OpaquePointer) throws -> UInt64 {
+        guard let dbi = environment.cachedSideTable(table) else {
+            throw LMDBFailure(MDB_NOTFOUND, "find side table '\(table)'")
+        }
+        var cursor: OpaquePointer?
+        var rc = mdb_cursor_open(txn, dbi, &cursor)
+        guard rc == 0 else { throw LMDBFailure(rc, "open a cursor on side table '\(table)'") }
+        defer { mdb_cursor_close(cursor) }
+        var key = MDB_val()
+        var value = MDB_val()
+        rc = mdb_cursor_get(cursor, &key, &value, MDB_LAST)
+        let next: UInt64
+        if rc == MDB_NOTFOUND {
+            next = 1
+        } else if rc == 0, let last = RecordLayout.loadBigEndian(key) {
+            next = last + 1
+        } else {
+            throw LMDBFailure(rc == 0 ? MDB_CORRUPTED : rc, "read the last record of side table '\(table)'")
+        }
+        var keyBytes = next.bigEndian
+        try withUnsafeMutableBytes(of: &keyBytes) { keyBuffer in
+            var key = MDB_val(mv_size: 8, mv_data: keyBuffer.baseAddress)
+            var value = MDB_val(mv_size: bytes.count, mv_data: nil)
+            let rc = mdb_cursor_put(cursor, &key, &value, UInt32(MDB_APPEND | MDB_RESERVE))
+            guard rc == 0 else { throw LMDBFailure(rc, "append to side table '\(table)'") }
+            if !bytes.isEmpty, let destination = value.mv_data {
+                bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+        }
+        return next
+    }
+}
+
+/// An LMDB return code inside the writer, turned into an ``EventLogError`` at the edge.
+struct LMDBFailure: Error {
+    let returnCode: Int32
+    let what: String
+    init(_ returnCode: Int32, _ what: String) {
+        self.returnCode = returnCode
+        self.what = what
+    }
+}
