@@ -1,0 +1,173 @@
+/// Planned writes by sync key and where each stands (W1-W6), derived from
+/// `ActivityPlanned` and the outcome events.
+public struct Outbox: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Planned, not yet sent.
+        case planned
+        /// Sent, no outcome yet: in doubt after a crash.
+        case dispatching
+        /// Salesforce accepted it.
+        case written
+        /// Failed, will be retried at `nextAttemptAt` (W2) or when the connection is back (W3/W4).
+        case failedTransient = "failed-transient"
+        /// Failed for good (W5, or W2 after the last attempt).
+        case failedPermanent = "failed-permanent"
+        /// A newer plan of the same activity no longer wants it, before it was written.
+        case superseded
+    }
+
+    public struct Entry: Sendable, Hashable, Codable {
+        public var write: PlannedWrite
+        public var activityId: String
+        /// Position of the plan event that last (re)planned it.
+        public var plannedAt: UInt64
+        public var state: State
+        public var salesforceId: String?
+        public var attempts: Int
+        public var nextAttemptAt: Timestamp?
+        public var failureClass: FailureClass?
+        public var lastErrorCode: String?
+        /// Salesforce's message, verbatim (W5).
+        public var lastError: String?
+        public var lastRequest: String?
+        public var lastResponse: String?
+
+        /// Done: written, failed for good, or superseded.
+        public var isFinal: Bool { state == .written || state == .failedPermanent || state == .superseded }
+    }
+
+    public var entries: [String: Entry] = [:]
+    /// Keys not final, for the dispatcher's queries.
+    public var open: Set<String> = []
+    /// W3: the connection needs re-authorisation: nothing is due until a write succeeds again.
+    public var needsReauthorisation = false
+    /// W4: writes paused until this time (nil: paused until resumed) when `paused`.
+    public var paused = false
+    public var pausedUntil: Timestamp?
+
+    public static let initial = Outbox()
+
+    /// Adds a plan's writes; an identical write already planned or written is left as it is.
+    public mutating func evolve(_ plan: ActivityPlanned, previousKeys: [String], at position: UInt64) {
+        let newKeys = Set(plan.writes.map(\.syncKey))
+        for old in previousKeys where !newKeys.contains(old) {
+            if var e = entries[old], e.state != .written, e.activityId == plan.activityId {
+                e.state = .superseded
+                entries[old] = e
+                open.remove(old)
+            }
+        }
+        for w in plan.writes {
+            if var e = entries[w.syncKey] {
+                if e.write == w && (e.state == .written || e.state == .planned || e.state == .dispatching) { continue }
+                if e.write.operation == .upsert && w.operation == .upsert && e.state == .written,
+                   sameIgnoringCreateOnly(e.write, w) { continue }
+                e.write = w
+                e.activityId = plan.activityId
+                e.plannedAt = position
+                e.state = .planned
+                e.nextAttemptAt = nil
+                e.failureClass = nil
+                e.lastErrorCode = nil
+                e.lastError = nil
+                entries[w.syncKey] = e
+            } else {
+                entries[w.syncKey] = Entry(
+                    write: w, activityId: plan.activityId, plannedAt: position, state: .planned, salesforceId: nil,
+                    attempts: 0, nextAttemptAt: nil, failureClass: nil, lastErrorCode: nil, lastError: nil,
+                    lastRequest: nil, lastResponse: nil)
+            }
+            open.insert(w.syncKey)
+        }
+    }
+
+    private func sameIgnoringCreateOnly(_ a: PlannedWrite, _ b: PlannedWrite) -> Bool {
+        a.fields.filter { $0.name != "TaskSubtype" } == b.fields.filter { $0.name != "TaskSubtype" } && a.object == b.object
+    }
+
+    public mutating func evolve(_ d: WriteDispatching) {
+        guard var e = entries[d.syncKey] else { return }
+        e.state = .dispatching
+        e.attempts = max(e.attempts, d.attempt)
+        entries[d.syncKey] = e
+        open.insert(d.syncKey)
+    }
+
+    public mutating func evolve(_ s: WriteSucceeded) {
+        needsReauthorisation = false
+        guard var e = entries[s.syncKey] else { return }
+        e.state = e.write.operation == .delete ? .written : .written
+        e.salesforceId = s.salesforceId.isEmpty ? e.salesforceId : s.salesforceId
+        e.attempts = max(e.attempts, 1)
+        e.lastRequest = s.request
+        e.lastResponse = s.response
+        e.lastError = nil
+        e.lastErrorCode = nil
+        e.failureClass = nil
+        e.nextAttemptAt = nil
+        entries[s.syncKey] = e
+        open.remove(s.syncKey)
+    }
+
+    public mutating func evolve(_ f: WriteFailed) {
+        guard var e = entries[f.syncKey] else { return }
+        e.attempts = max(e.attempts, f.attempt)
+        e.lastErrorCode = f.errorCode
+        e.lastError = f.message
+        e.failureClass = f.failureClass
+        e.nextAttemptAt = f.nextAttemptAt
+        switch f.failureClass {
+        case .transient, .quota:
+            e.state = f.nextAttemptAt == nil ? .failedPermanent : .failedTransient
+        case .auth:
+            e.state = .failedTransient  // W3: waits for the connection, nothing is lost
+        case .permanentRecord, .permanentConfig:
+            e.state = .failedPermanent
+        }
+        entries[f.syncKey] = e
+        if e.isFinal { open.remove(f.syncKey) } else { open.insert(f.syncKey) }
+    }
+
+    public mutating func evolve(_ r: WriteRequeued) {
+        guard var e = entries[r.syncKey] else { return }
+        e.state = .planned
+        e.nextAttemptAt = nil
+        entries[r.syncKey] = e
+        open.insert(r.syncKey)
+    }
+
+    // MARK: queries for the dispatcher
+
+    /// Writes to send at `now`: planned ones, and transient failures whose next attempt is due,
+    /// oldest plan first. Empty while writes are paused (W4) or the connection needs
+    /// re-authorisation (W3).
+    public func due(at now: Timestamp, limit: Int = .max) -> [Entry] {
+        if needsReauthorisation { return [] }
+        if paused, pausedUntil.map({ now < $0 }) ?? true { return [] }
+        var out: [Entry] = []
+        for key in open {
+            guard let e = entries[key] else { continue }
+            switch e.state {
+            case .planned: out.append(e)
+            case .failedTransient:
+                if let next = e.nextAttemptAt, next <= now { out.append(e) }
+                else if e.failureClass == .auth && e.nextAttemptAt == nil { out.append(e) }
+            default: break
+            }
+        }
+        out.sort { ($0.plannedAt, $0.write.syncKey) < ($1.plannedAt, $1.write.syncKey) }
+        return Array(out.prefix(limit))
+    }
+
+    /// Writes sent with no outcome: in doubt (reconcile before sending again, design "Idempotency" 3).
+    public func inDoubt() -> [Entry] {
+        open.compactMap { entries[$0] }.filter { $0.state == .dispatching }
+            .sorted { ($0.plannedAt, $0.write.syncKey) < ($1.plannedAt, $1.write.syncKey) }
+    }
+
+    /// Entries in `states`, oldest plan first (`synclog outbox --failed/--pending`).
+    public func entries(in states: Set<State>) -> [Entry] {
+        entries.values.filter { states.contains($0.state) }
+            .sorted { ($0.plannedAt, $0.write.syncKey) < ($1.plannedAt, $1.write.syncKey) }
+    }
+}
