@@ -1,0 +1,134 @@
+/// The audit per activity (L1-L4): what it was, each plan made for it (reasons
+/// and sync keys of the latest), indexes by user and recipient, and the
+/// unresolved activities waiting for a record (R5).
+public struct ActivityLog: Sendable, Hashable, Codable {
+    public struct Entry: Sendable, Hashable, Codable {
+        public var activityId: String
+        public var type: ActivityType
+        public var userId: String
+        /// Role in force when it was (last) planned (L4).
+        public var role: String?
+        /// Normalised addresses of the people it concerns, in order (the first is shown).
+        public var recipients: [String]
+        public var occurredAt: Timestamp
+        public var activityPosition: UInt64
+        /// Positions of the plan events, oldest first.
+        public var planPositions: [UInt64] = []
+        /// Reasons of the latest plan.
+        public var reasons: [Reason] = []
+        /// Sync keys of the latest plan.
+        public var syncKeys: [String] = []
+        /// Status the latest plan gave (pending with writes, not synced without); nil before planning.
+        public var plannedStatus: ActivityStatus?
+        /// D1: later deliveries of the same id.
+        public var duplicateDeliveries: Int = 0
+        public var duplicateBodyDiffers: Bool = false
+        /// R5: addresses it waits for (unresolved, not logged).
+        public var waitingFor: [String] = []
+
+        public var recipient: String? { recipients.first }
+    }
+
+    public var entries: [String: Entry] = [:]
+    /// Activity ids in log order.
+    public var order: [String] = []
+    public var byUser: [String: [String]] = [:]
+    public var byRecipient: [String: [String]] = [:]
+    /// R5: normalised address -> unresolved activity ids waiting for it.
+    public var waiting: [String: [String]] = [:]
+    /// Latest event time seen (ms), and when the waiting index was last pruned (15-day window).
+    public var watermark: Int64 = .min
+    public var lastPrune: Int64 = .min
+
+    public static let initial = ActivityLog()
+
+    /// The R5 window: unresolved activities of the last 15 days are planned again.
+    public static let unresolvedWindowMilliseconds: Int64 = 15 * 86_400_000
+
+    public mutating func evolve(_ activity: Activity, at position: UInt64) {
+        guard entries[activity.id] == nil else { return }
+        let recipients = Self.recipients(of: activity)
+        entries[activity.id] = Entry(
+            activityId: activity.id, type: activity.type, userId: activity.userId, role: nil,
+            recipients: recipients, occurredAt: activity.occurredAt, activityPosition: position)
+        order.append(activity.id)
+        byUser[activity.userId, default: []].append(activity.id)
+        var seen = Set<String>()
+        for r in recipients where seen.insert(r).inserted { byRecipient[r, default: []].append(activity.id) }
+        advance(to: activity.occurredAt.millisecondsSinceEpoch)
+    }
+
+    public mutating func evolve(_ plan: ActivityPlanned, role: String?, at position: UInt64) {
+        guard var e = entries[plan.activityId] else { return }
+        for a in e.waitingFor {
+            waiting[a]?.removeAll { $0 == plan.activityId }
+            if waiting[a]?.isEmpty == true { waiting[a] = nil }
+        }
+        e.planPositions.append(position)
+        e.reasons = plan.reasons
+        e.syncKeys = plan.writes.map(\.syncKey)
+        e.plannedStatus = plan.status
+        e.role = role ?? e.role
+        e.waitingFor = plan.reasons.filter { $0.rule == "R5" && $0.data.contains { $0.key == "waiting" } }
+            .compactMap { r in r.data.first { $0.key == "address" }?.value }
+        if e.occurredAt.millisecondsSinceEpoch >= watermark - Self.unresolvedWindowMilliseconds {
+            for a in e.waitingFor { waiting[a, default: []].append(plan.activityId) }
+        } else {
+            e.waitingFor = []
+        }
+        entries[plan.activityId] = e
+    }
+
+    public mutating func evolve(_ d: DuplicateDelivery) {
+        guard var e = entries[d.activityId] else { return }
+        e.duplicateDeliveries += 1
+        e.duplicateBodyDiffers = e.duplicateBodyDiffers || d.bodyDiffers
+        entries[d.activityId] = e
+    }
+
+    /// Moves the event-time watermark; once a day of event time, drops waiting
+    /// activities that fell out of the 15-day window (R5), so the index stays bounded.
+    public mutating func advance(to ms: Int64) {
+        guard ms > watermark else { return }
+        watermark = ms
+        if lastPrune == .min { lastPrune = ms; return }
+        guard ms - lastPrune >= 86_400_000 else { return }
+        lastPrune = ms
+        let cutoff = ms - Self.unresolvedWindowMilliseconds
+        for (address, ids) in waiting {
+            let kept = ids.filter { (entries[$0]?.occurredAt.millisecondsSinceEpoch ?? .min) >= cutoff }
+            if kept.count != ids.count {
+                for id in ids where !kept.contains(id) { entries[id]?.waitingFor.removeAll() }
+                waiting[address] = kept.isEmpty ? nil : kept
+            }
+        }
+    }
+
+    /// Unresolved activities waiting for `address` that occurred at or after `since` (R5).
+    public func waitingActivities(for address: String, since: Timestamp) -> [Entry] {
+        (waiting[EmailAddress.normalize(address)] ?? []).compactMap { entries[$0] }
+            .filter { $0.occurredAt >= since }
+            .sorted { $0.activityPosition < $1.activityPosition }
+    }
+
+    /// The people an activity concerns, normalised, in the order the rules consider them.
+    static func recipients(of a: Activity) -> [String] {
+        switch a.type {
+        case .emailSent:
+            guard let m = a.message else { return [] }
+            return (m.to + m.cc).map(\.normalizedEmail)
+        case .emailReceived:
+            return a.message.map { [$0.from.normalizedEmail] } ?? []
+        case .emailOpened, .emailClicked, .emailDownloaded, .emailReplied, .emailBounced:
+            if let r = a.recipient { return [r.normalizedEmail] }
+            return a.message?.to.first.map { [$0.normalizedEmail] } ?? []
+        case .meetingConfirmed, .meetingCanceled, .calendarUpserted, .calendarDeleted:
+            guard let m = a.meeting else { return [] }
+            return m.attendees.map(\.normalizedEmail)
+        case .taskUpserted:
+            return a.task?.person.map { [$0.normalizedEmail] } ?? []
+        case .callLogged:
+            return a.call.map { [$0.person.normalizedEmail] } ?? []
+        }
+    }
+}
