@@ -21,6 +21,11 @@ struct ModelRandom {
         String((0..<int(range)).map { _ in pick(Self.alphabet) })
     }
 
+    /// Letters and digits only (workspace names, domain labels).
+    mutating func alnum(_ range: ClosedRange<Int> = 1...10) -> String {
+        String((0..<int(range)).map { _ in pick(Array("abcdefghijklmnopqrstuvwxyz0123456789")) })
+    }
+
     mutating func text() -> String { (0..<int(0...4)).map { _ in pick(Self.textPieces) }.joined() }
 
     mutating func sfid(_ prefix: String = "003") -> String {
@@ -28,7 +33,7 @@ struct ModelRandom {
     }
 
     mutating func email() -> String {
-        token(1...10).lowercased() + (bool() ? "+tag" : "") + "@" + token(1...8).lowercased() + "." + pick(["com", "io", "co.uk"])
+        alnum() + (bool() ? "+tag" : "") + "@" + alnum(1...8) + "." + pick(["com", "io", "co.uk"])
     }
 
     mutating func timestamp() -> Timestamp {
@@ -63,7 +68,7 @@ struct ModelRandom {
     mutating func activity(_ type: ActivityType? = nil) -> Activity {
         let type = type ?? pick(ActivityType.allCases)
         var a = Activity(
-            id: token(), workspace: token(), type: type, occurredAt: timestamp(),
+            id: token(), workspace: alnum(), type: type, occurredAt: timestamp(),
             occurredAtOffsetMinutes: pick([0, 0, -480, 330, 60]), userId: token())
         switch type {
         case .emailSent, .emailReceived, .emailOpened, .emailClicked, .emailDownloaded, .emailReplied, .emailBounced:
@@ -134,9 +139,9 @@ struct ModelRandom {
                     settings: maybe { RoleOverrides(log: $0.maybe { LogOverrides(sent: $0.maybe { $0.bool() }, clicked: $0.maybe { $0.bool() }) }, firstOnly: $0.maybe { $0.bool() }) }))
         }
         return WorkspaceConfiguration(
-            workspace: token(), internalDomains: list(0...2) { $0.token(1...8).lowercased() + ".com" },
-            excludedAddresses: list(0...2) { $0.email() }, excludedDomains: list(0...2) { $0.token(1...8).lowercased() + ".org" },
-            systemLocalParts: maybe { $0.list(0...3) { $0.token().lowercased() } }, defaultRole: roles[0].name,
+            workspace: alnum(), internalDomains: list(0...2) { $0.alnum(1...8) + ".com" },
+            excludedAddresses: list(0...2) { $0.email() }, excludedDomains: list(0...2) { $0.alnum(1...8) + ".org" },
+            systemLocalParts: maybe { $0.list(0...3) { $0.alnum() } }, defaultRole: roles[0].name,
             roles: Array(roles), users: users,
             salesforce: maybe {
                 SalesforceConnection(
