@@ -362,8 +362,9 @@ extension JSONDecoding {
             }
         }
         let apiVersion = try o.string("apiVersion", min: 1, max: 8)
-        guard apiVersion.split(separator: ".").count == 2,
-            apiVersion.split(separator: ".").allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        let versionParts = apiVersion.split(separator: ".", omittingEmptySubsequences: false)
+        guard versionParts.count == 2,
+            versionParts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } })
         else { throw o.reject("apiVersion", "not an API version (e.g. 62.0)") }
         var c = SalesforceConnection(
             instanceUrl: try url(o, "instanceUrl"), loginUrl: try url(o, "loginUrl"),
@@ -403,8 +404,11 @@ extension JSONDecoding {
             ["listen", "ingestTokenFile", "ingestTokenEnv", "realtimeTokenFile", "realtimeTokenEnv"],
             secrets: ["ingestToken", "realtimeToken"])
         let listen = try o.string("listen", min: 3, max: 255)
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-            (0...65535).contains(port), colon > listen.startIndex
+        // Mirrors the schema: a host without spaces, a colon, a port 0-65535 in digits.
+        let portText = listen.lastIndex(of: ":").map { listen[listen.index(after: $0)...] } ?? ""
+        guard let colon = listen.lastIndex(of: ":"), colon > listen.startIndex, !listen[..<colon].contains(" "),
+            (1...5).contains(portText.utf8.count), portText.utf8.allSatisfy({ (48...57).contains($0) }),
+            let port = Int(portText), (0...65535).contains(port)
         else { throw o.reject("listen", "must be host:port (e.g. 127.0.0.1:8080)") }
         return Server(
             listen: listen, ingestTokenFile: try o.optionalString("ingestTokenFile", min: 1, max: 4096),

@@ -28,7 +28,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses an RFC 3339 date-time with an offset or `Z`
     /// (`2026-11-20T15:04:05Z`, `2026-11-20T07:04:05.250-08:00`).
-    /// Fractions beyond milliseconds are truncated. Returns nil for anything else.
+    /// Fractions (1-9 digits) beyond milliseconds are truncated. Returns nil for anything else.
     public init?(rfc3339 text: String) {
         guard let parsed = RFC3339.parseDateTime(Array(text.utf8), allowCompactOffset: false) else { return nil }
         self = parsed.instant
@@ -178,7 +178,7 @@ enum RFC3339 {
                 if i - start < 3 { millis = millis * 10 + Int(b[i] - 48) }
                 i += 1
             }
-            guard i > start else { return nil }
+            guard i > start, i - start <= 9 else { return nil }
             for _ in 0..<max(0, 3 - (i - start)) { millis *= 10 }
         }
         guard i < b.count else { return nil }
