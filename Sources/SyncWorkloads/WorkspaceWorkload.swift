@@ -192,6 +192,12 @@ public struct WorkspaceWorkload: Sequence, Sendable {
                 nextContact += 1
                 pending.append(Fixtures.merged(master: Fixtures.id("003", c), merged: [Fixtures.id("003", dup)], workspace: ws, at: t))
                 return Fixtures.contact(dup, email: workload.contactEmail(c).uppercased(), account: c / shape.contactsPerAccount, workspace: ws, at: t)
+            case 8:
+                // A Lead with the address of an existing Contact (R2: the Contact wins).
+                let c = random.below(shape.accounts * shape.contactsPerAccount)
+                let lead = nextLead
+                nextLead += 1
+                return Fixtures.lead(lead, email: workload.contactEmail(c), workspace: ws, at: t)
             default:
                 return nil
             }
