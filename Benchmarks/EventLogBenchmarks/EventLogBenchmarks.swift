@@ -1,0 +1,255 @@
+// EventLog against raw LMDB, side by side in one run.
+//
+//   cd Benchmarks && swift package --disable-sandbox benchmark --target EventLogBenchmarks
+//
+// Each "EventLog" benchmark has a "raw LMDB" twin doing the same storage work in C
+// (LMDBBaseline): the same value sizes (the raw value is as long as EventLog's stored value:
+// 2-byte id length + 16-byte id + 200-byte payload), the same map size, the same durability.
+// "raw LMDB + index" also maintains the id index EventLog uses for deduplication, so
+//   EventLog / raw+index   = the cost of the wrapper (group-commit writer, continuations, Swift),
+//   EventLog / raw         = the cost of the wrapper plus deduplication.
+// Wall clock is per iteration; an iteration is one batch, so events/s = batch / time.
+
+import Benchmark
+import EventLog
+import Foundation
+import LMDBBaseline
+
+private let payloadSize = 200
+/// EventLog stores [u16 id length][16-byte id][payload]; the raw baseline stores the same length.
+private let storedValueSize = 2 + 16 + payloadSize
+private let mapSize = 4 << 30
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .cpuTotal, .mallocCountTotal],
+        timeUnits: .microseconds,
+        warmupIterations: 5,
+        maxDuration: .seconds(3),
+        maxIterations: 20_000
+    )
+
+    for batch in [1, 100, 1000] {
+        appendBenchmarks(batch: batch, durable: true)
+    }
+    // Without sync the disk is out of the picture: what is left is CPU, ours against raw.
+    appendBenchmarks(batch: 1, durable: false)
+    appendBenchmarks(batch: 1000, durable: false)
+    groupCommitBenchmark(appenders: 64, appendsPerAppender: 50, durable: true)
+    groupCommitBenchmark(appenders: 64, appendsPerAppender: 50, durable: false)
+    scanBenchmarks(events: 1_000_000)
+}
+
+// MARK: Appending
+
+private func appendBenchmarks(batch: Int, durable: Bool) {
+    let mode = durable ? "durable" : "no-sync"
+    let payload = [UInt8](repeating: 0x5A, count: payloadSize)
+    let log = Box<EventLog>()
+    var nextID = 0
+    Benchmark("Append \(mode), batch \(batch): EventLog") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var events: [NewEvent] = []
+            events.reserveCapacity(batch)
+            for _ in 0..<batch {
+                nextID += 1
+                events.append(NewEvent(id: eventID(nextID), payload: payload))
+            }
+            let results = try await log.value.append(contentsOf: events)
+            blackHole(results)
+        }
+    } setup: {
+        log.directory = try makeBenchmarkDirectory()
+        log.value = try EventLog(directory: log.directory, configuration: .init(initialMapSize: mapSize, durable: durable))
+    } teardown: {
+        log.value.close()
+        removeBenchmarkDirectory(log.directory)
+    }
+
+    for withIndex in [false, true] {
+        let raw = Box<OpaquePointer>()
+        let value = [UInt8](repeating: 0x5A, count: storedValueSize)
+        Benchmark("Append \(mode), batch \(batch): raw LMDB\(withIndex ? " + index" : "")") { benchmark in
+            for _ in benchmark.scaledIterations {
+                let rc = value.withUnsafeBytes { bytes in
+                    lmdb_baseline_append_batch(raw.value, Int32(batch), bytes.baseAddress, bytes.count, withIndex ? 1 : 0)
+                }
+                precondition(rc == 0, "raw append failed: \(rc)")
+            }
+        } setup: {
+            raw.directory = try makeBenchmarkDirectory()
+            raw.value = try openRaw(raw.directory, durable: durable)
+        } teardown: {
+            lmdb_baseline_close(raw.value)
+            removeBenchmarkDirectory(raw.directory)
+        }
+    }
+}
+
+/// Many tasks appending one event at a time: what group commit is for.
+private func groupCommitBenchmark(appenders: Int, appendsPerAppender: Int, durable: Bool) {
+    let log = Box<EventLog>()
+    let payload = [UInt8](repeating: 0x5A, count: payloadSize)
+    let round = Box<Int>()
+    Benchmark(
+        "Group commit \(durable ? "durable" : "no-sync"), \(appenders) appenders x \(appendsPerAppender) single appends: EventLog",
+        configuration: .init(metrics: [.wallClock, .throughput, .cpuTotal], timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(5))
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            round.value += 1
+            let thisRound = round.value
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for appender in 0..<appenders {
+                    group.addTask {
+                        for index in 0..<appendsPerAppender {
+                            let id = eventID((thisRound * appenders + appender) * appendsPerAppender + index)
+                            _ = try await log.value.append(NewEvent(id: id, payload: payload))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    } setup: {
+        round.value = 0
+        log.directory = try makeBenchmarkDirectory()
+        log.value = try EventLog(directory: log.directory, configuration: .init(initialMapSize: mapSize, durable: durable))
+    } teardown: {
+        let statistics = try log.value.statistics()
+        print("group commit: \(statistics.appendedSinceOpen) events in \(statistics.commitCount) commits")
+        log.value.close()
+        removeBenchmarkDirectory(log.directory)
+    }
+}
+
+// MARK: Scanning
+
+private func scanBenchmarks(events: Int) {
+    let configuration = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .cpuTotal, .mallocCountTotal], timeUnits: .milliseconds,
+        warmupIterations: 1, maxDuration: .seconds(5), maxIterations: 50)
+
+    let log = Box<EventLog>()
+    Benchmark("Scan \(events) events: EventLog.scan", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var count = 0
+            var bytes = 0
+            try log.value.scan(from: 1) { _, payload in
+                count += 1
+                bytes &+= payload.count &+ Int(payload[0])
+                return true
+            }
+            precondition(count == events)
+            blackHole(bytes)
+        }
+    } setup: {
+        log.value = try EventLog(directory: try scanDataSet(events: events, raw: false))
+    } teardown: {
+        log.value.close()
+    }
+
+    let raw = Box<OpaquePointer>()
+    Benchmark("Scan \(events) events: raw LMDB", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var count: UInt64 = 0
+            var bytes: UInt64 = 0
+            precondition(lmdb_baseline_scan(raw.value, &count, &bytes) == 0)
+            precondition(count == events)
+            blackHole(bytes)
+        }
+    } setup: {
+        raw.value = try openRaw(try scanDataSet(events: events, raw: true), durable: false)
+    } teardown: {
+        lmdb_baseline_close(raw.value)
+    }
+}
+
+/// A directory holding `events` events, written once (without sync) and reused by later runs.
+private func scanDataSet(events: Int, raw: Bool) throws -> String {
+    let directory = NSTemporaryDirectory() + "/synclog-benchmark-scan-\(events)-\(raw ? "raw" : "eventlog")"
+    let complete = directory + "/complete"
+    if FileManager.default.fileExists(atPath: complete) { return directory }
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let batch = 10_000
+    if raw {
+        let handle = try openRaw(directory, durable: false)
+        let value = [UInt8](repeating: 0x5A, count: storedValueSize)
+        for _ in 0..<(events / batch) {
+            let rc = value.withUnsafeBytes { lmdb_baseline_append_batch(handle, Int32(batch), $0.baseAddress, $0.count, 1) }
+            precondition(rc == 0)
+        }
+        lmdb_baseline_close(handle)
+    } else {
+        let log = try EventLog(directory: directory, configuration: .init(initialMapSize: mapSize, durable: false))
+        let payload = [UInt8](repeating: 0x5A, count: payloadSize)
+        let semaphore = DispatchSemaphore(value: 0)
+        let failure = Box<(any Error)?>()
+        failure.value = nil
+        Task {
+            do {
+                for start in stride(from: 0, to: events, by: batch) {
+                    _ = try await log.append(contentsOf: (start..<start + batch).map { NewEvent(id: eventID($0), payload: payload) })
+                }
+            } catch {
+                failure.value = error
+            }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        log.close()
+        if let error = failure.value { throw error }
+    }
+    _ = FileManager.default.createFile(atPath: complete, contents: nil)
+    return directory
+}
+
+// MARK: Helpers
+
+/// Mutable state shared between a benchmark's setup, body and teardown (run one after another).
+private final class Box<Value>: @unchecked Sendable {
+    private var stored: Value?
+    var directory = ""
+    var value: Value {
+        get { stored! }
+        set { stored = newValue }
+    }
+}
+
+/// "evt-" and 12 zero-padded digits: 16 bytes, like the raw baseline's ids.
+private func eventID(_ number: Int) -> String {
+    var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 16)
+    digits[0] = UInt8(ascii: "e")
+    digits[1] = UInt8(ascii: "v")
+    digits[2] = UInt8(ascii: "t")
+    digits[3] = UInt8(ascii: "-")
+    var rest = number
+    var index = 15
+    while rest > 0 && index >= 4 {
+        digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+        index -= 1
+    }
+    return String(decoding: digits, as: UTF8.self)
+}
+
+private struct BaselineError: Error {
+    let returnCode: Int32
+}
+
+private func openRaw(_ directory: String, durable: Bool) throws -> OpaquePointer {
+    var handle: OpaquePointer?
+    let rc = lmdb_baseline_open(directory, mapSize, durable ? 1 : 0, &handle)
+    guard rc == 0, let handle else { throw BaselineError(returnCode: rc) }
+    return handle
+}
+
+private func makeBenchmarkDirectory() throws -> String {
+    let directory = NSTemporaryDirectory() + "/synclog-benchmark-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+private func removeBenchmarkDirectory(_ directory: String) {
+    try? FileManager.default.removeItem(atPath: directory)
+}
