@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// The built `synclog` executable, next to the test bundle.
+func synclogExecutable() throws -> String {
+    var candidates: [URL] = []
+    let argumentZero = URL(fileURLWithPath: CommandLine.arguments[0])
+    candidates.append(argumentZero.deletingLastPathComponent().appendingPathComponent("synclog"))
+    candidates.append(argumentZero.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("synclog"))
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(packageRoot.appendingPathComponent(".build/debug/synclog"))
+    for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+        return candidate.path
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "synclog executable not found near \(argumentZero.path)"])
+}
+
+struct ProcessResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+func runSynclog(_ arguments: [String], standardInput: String? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try synclogExecutable())
+    process.arguments = arguments
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let standardInput { input.fileHandleForWriting.write(Data(standardInput.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+        standardError: String(decoding: errData, as: UTF8.self))
+}
+
+@Suite("The synclog command line")
+struct CommandLineTests {
+    @Test("ingest prints the counts and exits non-zero when a line was refused; stats and replay --verify agree")
+    func ingestFromStandardInput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synclog-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = [sentEmail(id: "act_1"), "{not json", sentEmail(id: "act_2"), sentEmail(id: "act_1")].joined(separator: "\n") + "\n"
+        let ingest = try runSynclog(["ingest", "--data", directory, "-"], standardInput: input)
+        #expect(ingest.status == 1)
+        #expect(ingest.standardOutput.contains("accepted 2, duplicate 1, rejected 1"))
+        #expect(ingest.standardError.contains("stdin:2: "))
+
+        let clean = try runSynclog(["ingest", "--data", directory, "-"], standardInput: sentEmail(id: "act_3") + "\n")
+        #expect(clean.status == 0)
+
+        let stats = try runSynclog(["stats", "--data", directory, "--json"])
+        #expect(stats.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(stats.standardOutput.utf8)) as? [String: Any]
+        #expect(object?["deadLetters"] as? Int == 1)
+
+        let replay = try runSynclog(["replay", "--data", directory, "--verify"])
+        #expect(replay.status == 0)
+        #expect(replay.standardOutput.contains("verified"))
+
+        let missing = try runSynclog(["ingest", "--data", directory, directory + "/no-such-file.jsonl"])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("no such file"))
+    }
+}
