@@ -7,7 +7,9 @@ struct Synclog: AsyncParsableCommand {
         commandName: "synclog",
         abstract: "Sync sales-engagement activity into Salesforce, exactly once, with an audit for every decision.",
         subcommands: [
-            // Each subcommand lives in its own file; add yours to this list.
+            // Each subcommand lives in its own file.
+            IngestCommand.self, ConfigureCommand.self, ReplayCommand.self, StatsCommand.self,
+            BackupCommand.self, DeadLettersCommand.self, EmulatorCommand.self,
         ]
     )
 }
