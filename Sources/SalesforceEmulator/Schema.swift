@@ -128,12 +128,9 @@ public struct SchemaCatalog: Sendable {
     public func objectName(forId id: String) -> String? { prefixes[String(id.prefix(3))] }
 
     static func loadResource(_ name: String) throws(EmulatorError) -> JSON {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources")
-                ?? Bundle.module.url(forResource: name, withExtension: "json"),
-              let data = try? Data(contentsOf: url)
-        else { throw EmulatorError(.fixture, "missing bundled describe \(name).json") }
-        do { return try JSON.parse(Array(data)) } catch {
-            throw EmulatorError(.fixture, "bundled describe \(name).json: \(error)")
+        guard let text = RecordedDescribes.all[name] else { throw EmulatorError(.fixture, "missing recorded describe \(name)") }
+        do { return try JSON.parse(text) } catch {
+            throw EmulatorError(.fixture, "recorded describe \(name): \(error)")
         }
     }
 
@@ -141,9 +138,9 @@ public struct SchemaCatalog: Sendable {
     static let bundled: Result<[String: JSON], EmulatorError> = {
         var out: [String: JSON] = [:]
         for name in ["Account", "Contact", "Custom__c", "Event", "Lead", "Opportunity", "OpportunityContactRole"] {
-            do throws(EmulatorError) { out[name] = try loadResource("\(name)_describe") } catch { return .failure(error) }
+            do throws(EmulatorError) { out[name] = try loadResource(name) } catch { return .failure(error) }
         }
-        do throws(EmulatorError) { out["__global"] = try loadResource("Global_describe") } catch { return .failure(error) }
+        do throws(EmulatorError) { out["__global"] = try loadResource("__global") } catch { return .failure(error) }
         return .success(out)
     }()
 
