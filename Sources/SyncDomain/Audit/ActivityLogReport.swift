@@ -126,7 +126,8 @@ extension Audit {
             if let r = o.lastRequest { request = r }
             if let r = o.lastResponse { response = r }
         }
-        if status == .notSynced, let last = e.reasons.last {
+        let reasons = e.reasons
+        if status == .notSynced, let last = reasons.last {
             rule = last.rule
             detail = last.text
         }
@@ -134,7 +135,7 @@ extension Audit {
         return ActivityLogRow(
             workspace: workspace, activityId: e.activityId, occurredAt: e.occurredAt, type: e.type, object: object,
             recipient: e.recipient, userId: e.userId, role: e.role, status: status, rule: rule, detail: detail,
-            salesforceIds: ids, reasons: e.reasons, lastRequest: request, lastResponse: response)
+            salesforceIds: ids, reasons: reasons, lastRequest: request, lastResponse: response)
     }
 
     /// L4: synced / not synced / error / pending counts per role (role at planning time;

@@ -159,17 +159,19 @@ public enum Audit {
         let names = workspace.map { [$0] } ?? state.workspaces.keys.sorted()
         for name in names {
             guard let ws = state.workspaces[name], let e = ws.activityLog.entries[activityId] else { continue }
+            let plan = e.latestPlan?.plan
             let writes = e.syncKeys.compactMap { key -> ExplainStory.WriteStory? in
                 guard let o = ws.outbox.entries[key] else { return nil }
+                let planned = plan?.writes.first { $0.syncKey == key }
                 return ExplainStory.WriteStory(
-                    write: o.write, state: o.state, salesforceId: o.salesforceId, attempts: o.attempts,
+                    write: o.state == .written ? (planned ?? o.write) : o.write, state: o.state, salesforceId: o.salesforceId, attempts: o.attempts,
                     lastErrorCode: o.lastErrorCode, lastError: o.lastError, nextAttemptAt: o.nextAttemptAt,
                     request: o.lastRequest, response: o.lastResponse)
             }
             return ExplainStory(
                 activityId: activityId, workspace: name, type: e.type, status: ws.status(of: e), userId: e.userId,
                 role: e.role, occurredAt: e.occurredAt, recipient: e.recipient, activityPosition: e.activityPosition,
-                planPositions: e.planPositions, reasons: e.reasons, writes: writes, duplicateDeliveries: e.duplicateDeliveries)
+                planPositions: e.planPositions, reasons: plan?.reasons ?? [], writes: writes, duplicateDeliveries: e.duplicateDeliveries)
         }
         return nil
     }

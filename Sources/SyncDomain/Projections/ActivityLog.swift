@@ -14,8 +14,8 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         public var activityPosition: UInt64
         /// Positions of the plan events, oldest first.
         public var planPositions: [UInt64] = []
-        /// Reasons of the latest plan.
-        public var reasons: [Reason] = []
+        /// The latest plan (reasons and writes), stored compactly.
+        public var latestPlan: StoredPlan?
         /// Sync keys of the latest plan.
         public var syncKeys: [String] = []
         /// Status the latest plan gave (pending with writes, not synced without); nil before planning.
@@ -27,6 +27,9 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         public var waitingFor: [String] = []
 
         public var recipient: String? { recipients.first }
+
+        /// Reasons of the latest plan.
+        public var reasons: [Reason] { latestPlan?.plan?.reasons ?? [] }
     }
 
     public var entries: [String: Entry] = [:]
@@ -65,7 +68,7 @@ public struct ActivityLog: Sendable, Hashable, Codable {
             if waiting[a]?.isEmpty == true { waiting[a] = nil }
         }
         e.planPositions.append(position)
-        e.reasons = plan.reasons
+        e.latestPlan = StoredPlan(plan)
         e.syncKeys = plan.writes.map(\.syncKey)
         e.plannedStatus = plan.status
         e.role = role ?? e.role

@@ -17,7 +17,10 @@ public struct Outbox: Sendable, Hashable, Codable {
     }
 
     public struct Entry: Sendable, Hashable, Codable {
+        /// The write; once written its `fields` are dropped (they stay in the plan, see
+        /// ``ActivityLog/Entry/plan``) and ``digest`` recognises an identical re-plan.
         public var write: PlannedWrite
+        public var digest: UInt64
         public var activityId: String
         /// Position of the plan event that last (re)planned it.
         public var plannedAt: UInt64
@@ -49,7 +52,7 @@ public struct Outbox: Sendable, Hashable, Codable {
 
     /// Adds a plan's writes; an identical write already planned or written is left as it is.
     public mutating func evolve(_ plan: ActivityPlanned, previousKeys: [String], at position: UInt64) {
-        let newKeys = Set(plan.writes.map(\.syncKey))
+        let newKeys = previousKeys.isEmpty ? [] : Set(plan.writes.map(\.syncKey))
         for old in previousKeys where !newKeys.contains(old) {
             if var e = entries[old], e.state != .written, e.activityId == plan.activityId {
                 e.state = .superseded
@@ -58,11 +61,11 @@ public struct Outbox: Sendable, Hashable, Codable {
             }
         }
         for w in plan.writes {
+            let digest = WriteDigest.of(w)
             if var e = entries[w.syncKey] {
-                if e.write == w && (e.state == .written || e.state == .planned || e.state == .dispatching) { continue }
-                if e.write.operation == .upsert && w.operation == .upsert && e.state == .written,
-                   sameIgnoringCreateOnly(e.write, w) { continue }
+                if e.digest == digest && (e.state == .written || e.state == .planned || e.state == .dispatching) { continue }
                 e.write = w
+                e.digest = digest
                 e.activityId = plan.activityId
                 e.plannedAt = position
                 e.state = .planned
@@ -73,16 +76,12 @@ public struct Outbox: Sendable, Hashable, Codable {
                 entries[w.syncKey] = e
             } else {
                 entries[w.syncKey] = Entry(
-                    write: w, activityId: plan.activityId, plannedAt: position, state: .planned, salesforceId: nil,
+                    write: w, digest: digest, activityId: plan.activityId, plannedAt: position, state: .planned, salesforceId: nil,
                     attempts: 0, nextAttemptAt: nil, failureClass: nil, lastErrorCode: nil, lastError: nil,
                     lastRequest: nil, lastResponse: nil)
             }
             open.insert(w.syncKey)
         }
-    }
-
-    private func sameIgnoringCreateOnly(_ a: PlannedWrite, _ b: PlannedWrite) -> Bool {
-        a.fields.filter { $0.name != "TaskSubtype" } == b.fields.filter { $0.name != "TaskSubtype" } && a.object == b.object
     }
 
     public mutating func evolve(_ d: WriteDispatching) {
@@ -96,7 +95,8 @@ public struct Outbox: Sendable, Hashable, Codable {
     public mutating func evolve(_ s: WriteSucceeded) {
         needsReauthorisation = false
         guard var e = entries[s.syncKey] else { return }
-        e.state = e.write.operation == .delete ? .written : .written
+        e.state = .written
+        e.write.fields = []  // kept in the plan; the digest stands for them
         e.salesforceId = s.salesforceId.isEmpty ? e.salesforceId : s.salesforceId
         e.attempts = max(e.attempts, 1)
         e.lastRequest = s.request

@@ -41,10 +41,7 @@ public struct SyncState: Sendable, Hashable, Codable {
         if let done = appliedThrough, position <= done { return }
         appliedThrough = position
         eventsApplied += 1
-        let ws = envelope.workspace
-        var w = workspaces.removeValue(forKey: ws) ?? WorkspaceState()
-        w.evolve(envelope, at: position)
-        workspaces[ws] = w
+        workspaces[envelope.workspace, default: WorkspaceState()].evolve(envelope, at: position)
     }
 }
 

@@ -57,13 +57,14 @@ struct ScenarioTests {
 
         // No write to an excluded address: every Who written is a record whose email is not excluded.
         var checked = 0
-        for entry in ws.outbox.entries.values {
+        let planned = loop.events.flatMap { e -> [PlannedWrite] in if case .activityPlanned(let p) = e.event { return p.writes } else { return [] } }
+        for write in planned {
             var whos: [String] = []
-            if case .string(let w)? = entry.write[field: "WhoId"] { whos.append(w) }
-            if case .idList(let ids)? = entry.write[field: "TaskWhoIds"] { whos += ids }
+            if case .string(let w)? = write[field: "WhoId"] { whos.append(w) }
+            if case .idList(let ids)? = write[field: "TaskWhoIds"] { whos += ids }
             for who in whos {
                 guard let person = ws.records.people[who], let email = person.email else { continue }
-                #expect(policy.exclusion(of: email) == nil, "write \(entry.write.syncKey) to excluded \(email)")
+                #expect(policy.exclusion(of: email) == nil, "write \(write.syncKey) to excluded \(email)")
                 checked += 1
             }
         }

@@ -54,6 +54,12 @@ struct WriteRuleTests {
         #expect(world.state.outbox.entries[key]?.state == .planned)
         world.add(outcome(key, 2, .writeSucceeded(WriteSucceeded(syncKey: key, salesforceId: "00T000000000001AAA", created: true))))
         #expect(world.story("act_1").status == .synced)
+        // Written writes are compacted in the outbox; explain still shows their fields (from the plan).
+        #expect(world.state.outbox.entries[key]?.write.fields.isEmpty == true)
+        #expect(world.story("act_1").writes[0].write.string("Subject") == "Sent (New): Pricing for 2027")
+        // An identical re-plan of a written write is not sent again.
+        world.add(Fixtures.contact(2, email: "other@globex.com", account: 1))
+        #expect(world.state.outbox.due(at: Fixtures.start).isEmpty)
     }
 
     @Test("W4: writes pause until quota frees up, then resume")
