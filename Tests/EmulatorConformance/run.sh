@@ -75,4 +75,6 @@ done
 if [[ -z "$URL" ]]; then cat "$WORK/emulator.log" >&2; echo "FAILED: the emulator did not start" >&2; exit 1; fi
 
 export EMULATOR_URL="$URL" EMULATOR_CA="$WORK/cert.pem"
+# requests lets these variables override a session's own verify setting: point them at our certificate.
+export REQUESTS_CA_BUNDLE="$WORK/cert.pem" CURL_CA_BUNDLE="$WORK/cert.pem"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$HERE/test_conformance.py"

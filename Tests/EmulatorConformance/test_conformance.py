@@ -109,15 +109,18 @@ def test_query_with_pagination(sf):
     assert len(set(ids)) == 600
 
 
-def test_updated_and_deleted(sf):
+def test_updated_and_deleted(sf, session):
     created = sf.Contact.create({"LastName": "Replicated"})
+    kept = sf.Contact.create({"LastName": "Replicated too"})
     sf.Contact.delete(created["id"])
-    now = dt.datetime.now(dt.timezone.utc)
-    start = now - dt.timedelta(minutes=5)
-    end = now + dt.timedelta(minutes=2)
-    updated = sf.Contact.updated(start, end)
-    assert "ids" in updated and "latestDateCovered" in updated
-    deleted = sf.Contact.deleted(start, end)
+    # Windows end at a whole minute (seconds ignored): move the emulator's clock past this one.
+    clock = session.post(f"{URL}/__emulator/clock", json={"advanceSeconds": 120}).json()
+    now = dt.datetime.strptime(clock["now"], "%Y-%m-%dT%H:%M:%S.%f%z")
+    start = now - dt.timedelta(minutes=10)
+    updated = sf.Contact.updated(start, now)
+    assert kept["id"] in updated["ids"] and created["id"] not in updated["ids"]
+    assert updated["latestDateCovered"].endswith(":00.000+0000")
+    deleted = sf.Contact.deleted(start, now)
     assert created["id"] in [d["id"] for d in deleted["deletedRecords"]]
     assert deleted["earliestDateAvailable"].endswith("+0000")
     everything = sf.query_all("SELECT Id FROM Contact WHERE LastName = 'Replicated'", include_deleted=True)
