@@ -117,13 +117,28 @@ final class Environment: @unchecked Sendable {
     ///
     /// - Warning: pointers into the map that `body` sees are valid only inside `body`.
     func withReadTransaction<R>(_ body: (OpaquePointer) throws -> R) throws -> R {
-        try mapLock.withReadLock {
+        while true {
+            let result: R? = try mapLock.withReadLock {
+                guard isOpen, let env else { throw EventLogError.closed(directory) }
+                var txn: OpaquePointer?
+                let rc = mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn)
+                if rc == MDB_MAP_RESIZED { return nil }
+                guard rc == 0, let txn else { throw EventLogError.storage(rc, "begin a read transaction", directory: directory) }
+                defer { mdb_txn_abort(txn) }
+                return try body(txn)
+            }
+            if let result { return result }
+            try adoptMapSizeOfOtherProcess()
+        }
+    }
+
+    /// After `MDB_MAP_RESIZED` (another process grew the map): take the new size, with no
+    /// transaction of this process open, as LMDB requires.
+    func adoptMapSizeOfOtherProcess() throws {
+        try mapLock.withWriteLock {
             guard isOpen, let env else { throw EventLogError.closed(directory) }
-            var txn: OpaquePointer?
-            let rc = mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn)
-            guard rc == 0, let txn else { throw EventLogError.storage(rc, "begin a read transaction", directory: directory) }
-            defer { mdb_txn_abort(txn) }
-            return try body(txn)
+            let rc = mdb_env_set_mapsize(env, 0)
+            guard rc == 0 else { throw EventLogError.storage(rc, "adopt the map size set by another process", directory: directory) }
         }
     }
 

@@ -44,6 +44,8 @@ final class Writer: @unchecked Sendable {
     private enum TransactionResult {
         case committed([Outcome], appended: Int)
         case mapFull
+        /// Another process grew the map: adopt its size and redo.
+        case mapResized
         /// A put or a cursor failed: the transaction was aborted, nothing was written.
         case operationFailed(EventLogError)
         /// Beginning or committing failed: fatal for the writer.
@@ -193,6 +195,14 @@ final class Writer: @unchecked Sendable {
                     for request in group { request.fail(error) }
                     return
                 }
+            case .mapResized:
+                do {
+                    try environment.adoptMapSizeOfOtherProcess()
+                } catch {
+                    let error = error as? EventLogError ?? .init(.storage, "\(error)")
+                    for request in group { request.fail(error) }
+                    return
+                }
             case .operationFailed(let error):
                 if group.count == 1 {
                     group[0].fail(error)
@@ -238,6 +248,7 @@ final class Writer: @unchecked Sendable {
             return try environment.withMap { env -> TransactionResult in
                 var txn: OpaquePointer?
                 var rc = mdb_txn_begin(env, nil, 0, &txn)
+                if rc == MDB_MAP_RESIZED { return .mapResized }
                 guard rc == 0, let txn else {
                     return .commitFailed(.storage(rc, "begin a write transaction", directory: directory))
                 }

@@ -115,10 +115,57 @@ struct CrashSafetyTests {
                 log.close()
                 #expect(problems.isEmpty, "round \(round): \(problems.prefix(20).joined(separator: "; "))")
                 if !problems.isEmpty { break }
-                if ContinuousClock.now - started > .seconds(40) { break }
+                if ContinuousClock.now - started > .seconds(90) { break }
             }
             #expect(killedWhileRunning >= 20, "the child should be killed while appending, at least 20 times")
             #expect(acknowledged.count > 1000)
+        }
+    }
+
+    /// LMDB lets one process read while another writes; when the writer grows the map past
+    /// the reader's, the reader's next transaction gets `MDB_MAP_RESIZED`, which the log must
+    /// absorb (adopt the new size and retry) rather than throw.
+    @Test("A reader in another process keeps reading while the writing process grows the map", .timeLimit(.minutes(2)))
+    func readerInAnotherProcessFollowsMapGrowth() async throws {
+        let torture = try Self.tortureExecutable()
+        try await withTemporaryDirectory { directory in
+            let logDirectory = directory + "/log"
+            let reader = try EventLog(directory: logDirectory, configuration: .init(initialMapSize: 1 << 20))
+            defer { reader.close() }
+            let initialMapSize = try reader.statistics().mapSize
+
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: torture)
+            process.arguments = [logDirectory, "grow", "4"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            defer {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+
+            var readsAfterGrowth = 0
+            var last: UInt64 = 0
+            let deadline = ContinuousClock.now + .seconds(60)
+            while readsAfterGrowth < 20 && ContinuousClock.now < deadline {
+                let position = try reader.lastPosition()
+                #expect(position >= last)
+                last = position
+                if position > 0 {
+                    let event = try #require(try reader.event(at: position))
+                    #expect(event.payload == torturePayload(for: event.id))
+                }
+                if try reader.statistics().mapSize > initialMapSize { readsAfterGrowth += 1 }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(readsAfterGrowth >= 20, "the writer should have grown the map past the reader's \(initialMapSize) bytes")
+
+            var count: UInt64 = 0
+            try reader.scan(from: 1) { position, _ in
+                count += 1
+                return position == count
+            }
+            #expect(count >= last)
         }
     }
 
