@@ -142,3 +142,14 @@ public struct BinaryReader {
         unknown.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[fieldStart..<offset]))
     }
 }
+
+extension BinaryReader {
+    /// A length-delimited value's bytes, borrowed (valid only as long as the reader's buffer).
+    mutating func readBytesView(_ wire: WireType) throws(SyncDomainError) -> UnsafeRawBufferPointer {
+        try expect(.lengthDelimited, wire)
+        let n = try readLength()
+        let view = UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)])
+        offset += n
+        return view
+    }
+}

@@ -97,7 +97,7 @@ extension EventEnvelope {
     /// Nothing in the result points into `bytes`.
     public init(binary bytes: UnsafeRawBufferPointer, upcasters: EventUpcasters = .standard) throws(SyncDomainError) {
         var r = BinaryReader(bytes)
-        var typeName: String? = nil
+        var typeName: UnsafeRawBufferPointer? = nil
         var id: String? = nil
         var workspace = ""
         var recordedAt = Timestamp(millisecondsSinceEpoch: 0)
@@ -105,7 +105,7 @@ extension EventEnvelope {
         var unknown = UnknownFields()
         while let f = try r.nextField() {
             switch f.number {
-            case 1: typeName = try r.readString(f.wire)
+            case 1: typeName = try r.readBytesView(f.wire)
             case 2: id = try r.readString(f.wire)
             case 3: workspace = try r.readString(f.wire)
             case 4: recordedAt = try r.readTimestamp(f.wire)
@@ -113,15 +113,18 @@ extension EventEnvelope {
             default: try r.skip(f.wire, into: &unknown)
             }
         }
-        let type = EventType(wireName: try required(typeName, "EventEnvelope.type"))
+        let name = try required(typeName, "EventEnvelope.type")
         guard var body = payload else { throw SyncDomainError(.missingField, "EventEnvelope.payload is missing") }
         let event: DomainEvent
-        if let current = try DomainEvent.decodeCurrent(type, from: &body) {
-            event = current
-        } else if let upcast = upcasters.upcaster(for: type) {
+        if let index = WireNameTable.index(of: name) {
+            event = try DomainEvent.decodeCurrent(index, from: &body)
+        } else if case let type = EventType(wireName: String(decoding: name, as: UTF8.self)),
+            let upcast = upcasters.upcaster(for: type)
+        {
             event = try upcast(body.remainingBytes)
         } else {
-            throw SyncDomainError(.unknownEventType, "no decoder or upcaster for \(Self.printableWireName(type.wireName))")
+            let wireName = String(decoding: name, as: UTF8.self)
+            throw SyncDomainError(.unknownEventType, "no decoder or upcaster for \(Self.printableWireName(wireName))")
         }
         self.init(id: EventID(try required(id, "EventEnvelope.id")), workspace: workspace, recordedAt: recordedAt, event: event)
         self.unknownFields = unknown
@@ -166,42 +169,42 @@ extension DomainEvent {
         }
     }
 
-    /// The payload as the current version of `type`, or nil when `type` is not a current wire name.
-    static func decodeCurrent(_ type: EventType, from r: inout BinaryReader) throws(SyncDomainError) -> DomainEvent? {
-        switch type.wireName {
-        case "V1.EmailSent": return .activity(try Activity.decode(from: &r, type: .emailSent))
-        case "V1.EmailReceived": return .activity(try Activity.decode(from: &r, type: .emailReceived))
-        case "V1.EmailOpened": return .activity(try Activity.decode(from: &r, type: .emailOpened))
-        case "V1.EmailClicked": return .activity(try Activity.decode(from: &r, type: .emailClicked))
-        case "V1.EmailDownloaded": return .activity(try Activity.decode(from: &r, type: .emailDownloaded))
-        case "V1.EmailReplied": return .activity(try Activity.decode(from: &r, type: .emailReplied))
-        case "V1.EmailBounced": return .activity(try Activity.decode(from: &r, type: .emailBounced))
-        case "V1.MeetingConfirmed": return .activity(try Activity.decode(from: &r, type: .meetingConfirmed))
-        case "V1.MeetingCanceled": return .activity(try Activity.decode(from: &r, type: .meetingCanceled))
-        case "V1.CalendarEventUpserted": return .activity(try Activity.decode(from: &r, type: .calendarUpserted))
-        case "V1.CalendarEventDeleted": return .activity(try Activity.decode(from: &r, type: .calendarDeleted))
-        case "V1.TaskUpserted": return .activity(try Activity.decode(from: &r, type: .taskUpserted))
-        case "V1.CallLogged": return .activity(try Activity.decode(from: &r, type: .callLogged))
-        case "V1.WorkspaceConfigured": return .workspaceConfigured(try .decode(from: &r))
-        case "V1.SalesforceRecordChanged": return .salesforceRecordChanged(try .decode(from: &r))
-        case "V1.SalesforceRecordDeleted": return .salesforceRecordDeleted(try .decode(from: &r))
-        case "V1.SalesforceRecordsMerged": return .salesforceRecordsMerged(try .decode(from: &r))
-        case "V1.LeadConverted": return .leadConverted(try .decode(from: &r))
-        case "V1.DescribeObserved": return .describeObserved(try .decode(from: &r))
-        case "V1.OrgSettingsObserved": return .orgSettingsObserved(try .decode(from: &r))
-        case "V1.PollCursorAdvanced": return .pollCursorAdvanced(try .decode(from: &r))
-        case "V1.AuditCursorAdvanced": return .auditCursorAdvanced(try .decode(from: &r))
-        case "V1.SweepCursorAdvanced": return .sweepCursorAdvanced(try .decode(from: &r))
-        case "V1.ActivityPlanned": return .activityPlanned(try .decode(from: &r))
-        case "V1.WriteDispatching": return .writeDispatching(try .decode(from: &r))
-        case "V1.WriteSucceeded": return .writeSucceeded(try .decode(from: &r))
-        case "V1.WriteFailed": return .writeFailed(try .decode(from: &r))
-        case "V1.WriteRequeued": return .writeRequeued(try .decode(from: &r))
-        case "V1.DuplicateDelivery": return .duplicateDelivery(try .decode(from: &r))
-        case "V1.ConnectionNeedsReauthorisation": return .connectionNeedsReauthorisation(try .decode(from: &r))
-        case "V1.WritesPaused": return .writesPaused(try .decode(from: &r))
-        case "V1.WritesResumed": return .writesResumed(try .decode(from: &r))
-        default: return nil
+    /// The payload as the current version of the wire name at `index` in ``EventType/allCurrent``.
+    static func decodeCurrent(_ index: Int, from r: inout BinaryReader) throws(SyncDomainError) -> DomainEvent {
+        switch index {
+        case 0: return .activity(try Activity.decode(from: &r, type: .emailSent))  // V1.EmailSent
+        case 1: return .activity(try Activity.decode(from: &r, type: .emailReceived))  // V1.EmailReceived
+        case 2: return .activity(try Activity.decode(from: &r, type: .emailOpened))  // V1.EmailOpened
+        case 3: return .activity(try Activity.decode(from: &r, type: .emailClicked))  // V1.EmailClicked
+        case 4: return .activity(try Activity.decode(from: &r, type: .emailDownloaded))  // V1.EmailDownloaded
+        case 5: return .activity(try Activity.decode(from: &r, type: .emailReplied))  // V1.EmailReplied
+        case 6: return .activity(try Activity.decode(from: &r, type: .emailBounced))  // V1.EmailBounced
+        case 7: return .activity(try Activity.decode(from: &r, type: .meetingConfirmed))  // V1.MeetingConfirmed
+        case 8: return .activity(try Activity.decode(from: &r, type: .meetingCanceled))  // V1.MeetingCanceled
+        case 9: return .activity(try Activity.decode(from: &r, type: .calendarUpserted))  // V1.CalendarEventUpserted
+        case 10: return .activity(try Activity.decode(from: &r, type: .calendarDeleted))  // V1.CalendarEventDeleted
+        case 11: return .activity(try Activity.decode(from: &r, type: .taskUpserted))  // V1.TaskUpserted
+        case 12: return .activity(try Activity.decode(from: &r, type: .callLogged))  // V1.CallLogged
+        case 13: return .workspaceConfigured(try .decode(from: &r))  // V1.WorkspaceConfigured
+        case 14: return .salesforceRecordChanged(try .decode(from: &r))  // V1.SalesforceRecordChanged
+        case 15: return .salesforceRecordDeleted(try .decode(from: &r))  // V1.SalesforceRecordDeleted
+        case 16: return .salesforceRecordsMerged(try .decode(from: &r))  // V1.SalesforceRecordsMerged
+        case 17: return .leadConverted(try .decode(from: &r))  // V1.LeadConverted
+        case 18: return .describeObserved(try .decode(from: &r))  // V1.DescribeObserved
+        case 19: return .orgSettingsObserved(try .decode(from: &r))  // V1.OrgSettingsObserved
+        case 20: return .pollCursorAdvanced(try .decode(from: &r))  // V1.PollCursorAdvanced
+        case 21: return .auditCursorAdvanced(try .decode(from: &r))  // V1.AuditCursorAdvanced
+        case 22: return .sweepCursorAdvanced(try .decode(from: &r))  // V1.SweepCursorAdvanced
+        case 23: return .activityPlanned(try .decode(from: &r))  // V1.ActivityPlanned
+        case 24: return .writeDispatching(try .decode(from: &r))  // V1.WriteDispatching
+        case 25: return .writeSucceeded(try .decode(from: &r))  // V1.WriteSucceeded
+        case 26: return .writeFailed(try .decode(from: &r))  // V1.WriteFailed
+        case 27: return .writeRequeued(try .decode(from: &r))  // V1.WriteRequeued
+        case 28: return .duplicateDelivery(try .decode(from: &r))  // V1.DuplicateDelivery
+        case 29: return .connectionNeedsReauthorisation(try .decode(from: &r))  // V1.ConnectionNeedsReauthorisation
+        case 30: return .writesPaused(try .decode(from: &r))  // V1.WritesPaused
+        case 31: return .writesResumed(try .decode(from: &r))  // V1.WritesResumed
+        default: throw SyncDomainError(.unknownEventType, "wire name table out of step")
         }
     }
 }

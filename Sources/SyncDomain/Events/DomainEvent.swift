@@ -1,6 +1,7 @@
 /// Every fact the log holds. New cases are added as later issues need them;
+/// `indirect` keeps an envelope small (payloads are boxed): copying events is cheap.
 /// switch with `default` outside this module.
-public enum DomainEvent: Sendable, Hashable {
+public indirect enum DomainEvent: Sendable, Hashable {
     /// An activity (its ``EventType`` follows ``Activity/type``).
     case activity(Activity)
     case workspaceConfigured(WorkspaceConfigured)

@@ -234,9 +234,24 @@ public struct Activity: Sendable, Hashable {
     public var recipient: Person?
     public var url: String?
     public var fileName: String?
-    public var meeting: Meeting?
-    public var task: ActivityTask?
-    public var call: Call?
+    /// `meeting.*` and `calendar.*`.
+    public var meeting: Meeting? {
+        get { rare?.parts.meeting }
+        set { updateRare { $0.meeting = newValue } }
+    }
+    /// `task.upserted`.
+    public var task: ActivityTask? {
+        get { rare?.parts.task }
+        set { updateRare { $0.task = newValue } }
+    }
+    /// `call.logged`.
+    public var call: Call? {
+        get { rare?.parts.call }
+        set { updateRare { $0.call = newValue } }
+    }
+    /// Meeting, task and call live in one box: most activities are emails, and keeping
+    /// the three inline would make every Activity (and every copy of it) ~800 bytes.
+    private var rare: RareParts?
     /// The original JSON object bytes (UTF-8), or empty when the activity was built in code.
     public var source: [UInt8]
 
@@ -256,14 +271,38 @@ public struct Activity: Sendable, Hashable {
         self.recipient = recipient
         self.url = url
         self.fileName = fileName
-        self.meeting = meeting
-        self.task = task
-        self.call = call
         self.source = source
+        self.rare = nil
+        if meeting != nil || task != nil || call != nil {
+            self.rare = .boxed(RareParts.Parts(meeting: meeting, task: task, call: call))
+        }
+    }
+
+    private mutating func updateRare(_ change: (inout RareParts.Parts) -> Void) {
+        var parts = rare?.parts ?? RareParts.Parts()
+        change(&parts)
+        rare = parts.meeting == nil && parts.task == nil && parts.call == nil ? nil : .boxed(parts)
     }
 
     /// The log's dedup key for this activity: `activity/{workspace}/{id}` (D1).
     public var eventID: EventID { EventID.activity(workspace: workspace, activityId: id) }
+}
+
+/// The boxed, rarely present parts of an ``Activity``.
+indirect enum RareParts: Sendable, Hashable {
+    struct Parts: Sendable, Hashable {
+        var meeting: Meeting?
+        var task: ActivityTask?
+        var call: Call?
+    }
+
+    case boxed(Parts)
+
+    var parts: Parts {
+        switch self {
+        case .boxed(let p): return p
+        }
+    }
 }
 
 /// Email address helpers shared by the validators and the rules.
