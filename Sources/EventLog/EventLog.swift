@@ -26,6 +26,14 @@ import Foundation
 /// with ``EventLogError/Code/alreadyOpen``); share one `EventLog` instead. Close it with
 /// ``close()``; if it is released open, `deinit` closes it after the queued appends.
 ///
+/// Other processes may open the same directory to read (a `stats` command beside the worker);
+/// when one process grows the map the others adopt the new size by themselves. Only one
+/// process should append at a time: positions stay correct, but group commit is per process.
+///
+/// Storage layout (see `RecordLayout`): events under 8-byte big-endian positions, each value
+/// `[u16 big-endian id length][id UTF-8][payload]`; an `event-ids` index from id to position;
+/// `checkpoints` as `[u64 big-endian position][snapshot]`; side tables under `side.<name>`.
+///
 /// The map starts at ``Configuration/initialMapSize`` and doubles whenever a write needs
 /// more room; callers never see `MDB_MAP_FULL`. Growing waits for running reads to finish,
 /// so keep scans short when appends are running (a long scan delays only appends that need
@@ -82,6 +90,8 @@ public final class EventLog: Sendable {
 
     /// Finishes the appends already queued, then closes the environment. Later calls throw
     /// ``EventLogError/Code/closed``. Waits for running reads to end. Idempotent.
+    ///
+    /// - Warning: do not call it from inside a scan closure: it waits for that scan to end.
     public func close() {
         writer.stop()
         environment.close()
