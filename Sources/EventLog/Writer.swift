@@ -73,6 +73,14 @@ final class Writer: @unchecked Sendable {
     private var appendedCount = 0
     private var mapGrowthCount = 0
     private var injectedCommitFailure: Int32?
+    /// `submit` wakes the writer once this many requests are pending (see `run`).
+    private var wakeAt = 1
+    // Writer thread only: how the last group went, for the group-commit window.
+    private var lastGroupSize = 0
+    private var lastCommitNanoseconds: UInt64 = 0
+
+    /// The longest the writer waits for more appenders before a commit.
+    static let maximumGroupWindowNanoseconds: UInt64 = 2_000_000
 
     init(environment: Environment) {
         self.environment = environment
@@ -87,7 +95,7 @@ final class Writer: @unchecked Sendable {
         switch state {
         case .running:
             pending.append(request)
-            condition.signal()
+            if pending.count >= wakeAt { condition.signal() }
             condition.unlock()
         case .stopping:
             condition.unlock()
@@ -134,6 +142,7 @@ final class Writer: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            waitForGroup()
             var events = 0
             var taken = 0
             for request in pending {
@@ -145,8 +154,28 @@ final class Writer: @unchecked Sendable {
             pending.removeFirst(taken)
             condition.unlock()
 
+            let started = DispatchTime.now().uptimeNanoseconds
             write(group)
+            lastCommitNanoseconds = DispatchTime.now().uptimeNanoseconds - started
+            lastGroupSize = group.count
             group.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The group-commit window. The callers just resumed are likely to append again at once;
+    /// when fewer requests are pending than the last group had, wait for them a little (at
+    /// most half the last commit's duration, and ``maximumGroupWindowNanoseconds``), so one
+    /// commit serves them all. A lone sequential appender never waits: its group size is 1.
+    /// Called and returns with `condition` locked.
+    private func waitForGroup() {
+        guard pending.count < lastGroupSize, case .running = state else { return }
+        let window = min(lastCommitNanoseconds / 2, Self.maximumGroupWindowNanoseconds)
+        guard window >= 10_000 else { return }
+        let deadline = Date(timeIntervalSinceNow: Double(window) / 1e9)
+        wakeAt = lastGroupSize
+        defer { wakeAt = 1 }
+        while pending.count < lastGroupSize, case .running = state {
+            if !condition.wait(until: deadline) { return }
         }
     }
 
