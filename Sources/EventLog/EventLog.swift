@@ -69,7 +69,7 @@ public final class EventLog: Sendable {
     public let directory: String
 
     private let environment: Environment
-    let writer: Writer
+    private let writer: Writer
 
     /// Opens the log in `directory`, creating the directory and the log if needed.
     ///
@@ -339,6 +339,14 @@ public final class EventLog: Sendable {
                 appendedSinceOpen: counters.appended,
                 mapGrowthCount: counters.mapGrowths)
         }
+    }
+
+    // MARK: Testing
+
+    /// Makes the next commit fail with `returnCode` as if `mdb_txn_commit` had, so tests can
+    /// check that a failed commit stops the writer. Not for production use.
+    @_spi(Testing) public func failNextCommit(returnCode: Int32) {
+        writer.failNextCommit(returnCode: returnCode)
     }
 
     // MARK: Helpers

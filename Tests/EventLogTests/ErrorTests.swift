@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import EventLog
+@_spi(Testing) import EventLog
 
 @Suite("Errors name the directory and the problem, never the data")
 struct ErrorTests {
@@ -104,7 +104,7 @@ struct ErrorTests {
         try await withTemporaryDirectory { directory in
             let log = try EventLog(directory: directory)
             _ = try await log.append(sampleEvent(1))
-            log.writer.failNextCommit(returnCode: EIO)
+            log.failNextCommit(returnCode: EIO)
             let failed = await #expect(throws: EventLogError.self) { try await log.append(sampleEvent(2)) }
             #expect(failed?.code == .writerStopped)
             #expect(failed?.returnCode == EIO)
