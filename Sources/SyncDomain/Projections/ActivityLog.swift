@@ -28,6 +28,15 @@ public struct ActivityLog: Sendable, Hashable, Codable {
 
         public var recipient: String? { recipients.first }
 
+        mutating func apply(_ plan: ActivityPlanned, role: String?, at position: UInt64, waitingFor: [String]) {
+            planPositions.append(position)
+            latestPlan = StoredPlan(plan)
+            syncKeys = plan.writes.map(\.syncKey)
+            plannedStatus = plan.status
+            if let role { self.role = role }
+            self.waitingFor = waitingFor
+        }
+
         /// Reasons of the latest plan.
         public var reasons: [Reason] { latestPlan?.plan?.reasons ?? [] }
     }
@@ -62,24 +71,18 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     }
 
     public mutating func evolve(_ plan: ActivityPlanned, role: String?, at position: UInt64) {
-        guard var e = entries[plan.activityId] else { return }
-        for a in e.waitingFor {
+        guard let i = entries.index(forKey: plan.activityId) else { return }
+        for a in entries.values[i].waitingFor {
             waiting[a]?.removeAll { $0 == plan.activityId }
             if waiting[a]?.isEmpty == true { waiting[a] = nil }
         }
-        e.planPositions.append(position)
-        e.latestPlan = StoredPlan(plan)
-        e.syncKeys = plan.writes.map(\.syncKey)
-        e.plannedStatus = plan.status
-        e.role = role ?? e.role
-        e.waitingFor = plan.reasons.filter { $0.rule == "R5" && $0.data.contains { $0.key == "waiting" } }
-            .compactMap { r in r.data.first { $0.key == "address" }?.value }
-        if e.occurredAt.millisecondsSinceEpoch >= watermark - Self.unresolvedWindowMilliseconds {
-            for a in e.waitingFor { waiting[a, default: []].append(plan.activityId) }
-        } else {
-            e.waitingFor = []
+        var newWaiting: [String] = []
+        for r in plan.reasons where r.rule == "R5" && r.data.contains(where: { $0.key == "waiting" }) {
+            if let a = r.data.first(where: { $0.key == "address" })?.value { newWaiting.append(a) }
         }
-        entries[plan.activityId] = e
+        if entries.values[i].occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
+        entries.values[i].apply(plan, role: role, at: position, waitingFor: newWaiting)
+        for a in newWaiting { waiting[a, default: []].append(plan.activityId) }
     }
 
     public mutating func evolve(_ d: DuplicateDelivery) {

@@ -85,29 +85,36 @@ public struct Outbox: Sendable, Hashable, Codable {
     }
 
     public mutating func evolve(_ d: WriteDispatching) {
-        guard var e = entries[d.syncKey] else { return }
-        e.state = .dispatching
-        e.attempts = max(e.attempts, d.attempt)
-        entries[d.syncKey] = e
+        guard let i = entries.index(forKey: d.syncKey) else { return }
+        entries.values[i].state = .dispatching
+        entries.values[i].attempts = max(entries.values[i].attempts, d.attempt)
         open.insert(d.syncKey)
     }
 
     public mutating func evolve(_ s: WriteSucceeded) {
         needsReauthorisation = false
-        guard var e = entries[s.syncKey] else { return }
-        e.state = .written
-        e.write.fields = []  // kept in the plan; the digest stands for them
-        e.salesforceId = s.salesforceId.isEmpty ? e.salesforceId : s.salesforceId
-        e.attempts = max(e.attempts, 1)
-        e.lastRequest = s.request
-        e.lastResponse = s.response
-        e.lastError = nil
-        e.lastErrorCode = nil
-        e.failureClass = nil
-        e.nextAttemptAt = nil
-        entries[s.syncKey] = e
+        guard let i = entries.index(forKey: s.syncKey) else { return }
+        entries.values[i].applySuccess(s)
         open.remove(s.syncKey)
     }
+}
+
+extension Outbox.Entry {
+    mutating func applySuccess(_ s: WriteSucceeded) {
+        state = .written
+        write.fields = []  // kept in the plan; the digest stands for them
+        if !s.salesforceId.isEmpty { salesforceId = s.salesforceId }
+        attempts = Swift.max(attempts, 1)
+        lastRequest = s.request
+        lastResponse = s.response
+        lastError = nil
+        lastErrorCode = nil
+        failureClass = nil
+        nextAttemptAt = nil
+    }
+}
+
+extension Outbox {
 
     public mutating func evolve(_ f: WriteFailed) {
         guard var e = entries[f.syncKey] else { return }
