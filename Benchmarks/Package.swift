@@ -30,6 +30,7 @@ func benchmarkSuite(_ name: String, dependencies: [Target.Dependency], exclude: 
 
 /// The suites. One line per suite.
 let suites: [Target] = [
+    benchmarkSuite("CodecBenchmarks", dependencies: [.product(name: "SyncDomain", package: "synclog")]),
     benchmarkSuite(
         "EventLogBenchmarks",
         dependencies: [.product(name: "EventLog", package: "synclog"), "LMDBBaseline"],
