@@ -36,25 +36,37 @@ public struct StoredPlan: Sendable, Hashable, Codable {
 /// A stable 64-bit digest (FNV-1a) of a write's fields other than the create-only
 /// `TaskSubtype`, to recognise an identical re-plan after the fields were compacted away.
 enum WriteDigest {
-    static func of(_ w: PlannedWrite) -> UInt64 {
+    struct FNV {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        @inline(__always) func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        func mix(_ s: String) { for b in s.utf8 { mix(b) }; mix(0x1F) }
-        mix(w.object.rawValue)
-        mix(w.operation.rawValue)
-        for f in w.fields where f.name != "TaskSubtype" {
-            mix(f.name)
-            switch f.value {
-            case .string(let s): mix(1); mix(s)
-            case .date(let d): mix(2); mix(d.isoString)
-            case .dateTime(let t): mix(3); mix(String(t.millisecondsSinceEpoch))
-            case .bool(let b): mix(4); mix(b ? 1 : 0)
-            case .int(let i): mix(5); mix(String(i))
-            case .idList(let ids): mix(6); for id in ids { mix(id) }
-            case .null: mix(7)
+        @inline(__always) mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        @inline(__always) mutating func string(_ s: String) {
+            var s = s
+            s.withUTF8 { for b in $0 { byte(b) } }
+            byte(0x1F)
+        }
+        @inline(__always) mutating func int(_ v: Int64) {
+            var x = UInt64(bitPattern: v)
+            for _ in 0..<8 { byte(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+        }
+    }
+
+    static func of(_ w: PlannedWrite) -> UInt64 {
+        var f = FNV()
+        f.string(w.object.rawValue)
+        f.string(w.operation.rawValue)
+        for field in w.fields where field.name != "TaskSubtype" {
+            f.string(field.name)
+            switch field.value {
+            case .string(let s): f.byte(1); f.string(s)
+            case .date(let d): f.byte(2); f.int(Int64(d.daysSinceEpoch))
+            case .dateTime(let t): f.byte(3); f.int(t.millisecondsSinceEpoch)
+            case .bool(let b): f.byte(4); f.byte(b ? 1 : 0)
+            case .int(let i): f.byte(5); f.int(i)
+            case .idList(let ids): f.byte(6); f.int(Int64(ids.count)); for id in ids { f.string(id) }
+            case .null: f.byte(7)
             }
         }
-        return h
+        return f.h
     }
 }
 
