@@ -36,5 +36,6 @@ struct ConfigureCommand: AsyncParsableCommand {
             print("\(report.workspace): configuration appended")
             for change in report.changes { print("  \(change)") }
         }
+        try await store.catchUp()
     }
 }

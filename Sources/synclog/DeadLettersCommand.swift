@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import EventLog
+import SyncDomain
 import SyncStore
 
 /// `synclog dead-letters`.

@@ -41,9 +41,11 @@ struct IngestCommand: AsyncParsableCommand {
         } else {
             report = try await store.ingestActivities(lines, source: lines.name, now: now)
         }
+        let planning = try await store.catchUp().report
         if json {
             let object: [String: Any] = [
                 "accepted": report.accepted, "duplicate": report.duplicates, "rejected": report.rejected,
+                "decisions": planning.decisionsAppended,
                 "rejections": report.rejections.map { ["line": $0.line, "reason": $0.reason] },
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -54,6 +56,7 @@ struct IngestCommand: AsyncParsableCommand {
                 printError("... and \(report.rejections.count - 20) more (all kept in the dead-letter store)")
             }
             print(report.summary)
+            if planning.decisionsAppended > 0 { print("planned \(planning.decisionsAppended) activities") }
         }
         if report.rejected > 0 { throw ExitCode(1) }
     }

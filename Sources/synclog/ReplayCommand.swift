@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncDomain
 import SyncStore
 
 /// `synclog replay [--verify]`.
@@ -18,7 +19,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let store = try options.openStore()
         defer { store.close() }
         let showProgress = isatty(STDERR_FILENO) != 0
-        let (_, report) = try store.replay(EventCounts.self) { position, end in
+        let (_, report) = try store.replay(SyncState.self) { position, end in
             guard showProgress, end > 0 else { return }
             let width = 30
             let done = Int(Double(position) / Double(end) * Double(width))
@@ -29,6 +30,7 @@ struct ReplayCommand: AsyncParsableCommand {
         guard verify else { return }
         var mismatches: [String] = []
         if let mismatch = try store.verify(EventCounts.self) { mismatches.append(mismatch) }
+        if let mismatch = try store.verify(SyncState.self) { mismatches.append(mismatch) }
         if mismatches.isEmpty {
             print("verified: the stored projections match the log")
         } else {

@@ -9,6 +9,7 @@ struct Synclog: AsyncParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file.
             IngestCommand.self, ConfigureCommand.self, ReplayCommand.self, StatsCommand.self,
+            ExplainCommand.self, ActivityLogCommand.self, OutboxCommand.self,
             BackupCommand.self, DeadLettersCommand.self, EmulatorCommand.self,
         ]
     )
