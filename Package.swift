@@ -71,6 +71,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Salesforce REST client: pure request builders and response parsers, auth, budget, a thin transport.
+        .target(name: "Salesforce", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"), .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
+        // The worker's services: the outbox dispatcher (later: poller, sweeper, ingest).
+        .target(name: "SyncWorker", dependencies: ["Salesforce", "SyncStore", "SyncDomain", "EventLog", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         // The command-line tool: one file per subcommand, logic lives in the libraries.
         .executableTarget(
             name: "synclog",
@@ -114,6 +118,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SalesforceTests", dependencies: ["Salesforce", "SalesforceEmulator"], swiftSettings: swiftSettings),
+        .testTarget(name: "SyncWorkerTests", dependencies: ["SyncWorker", "SalesforceEmulator", "SyncStore", "SyncWorkloads"], swiftSettings: swiftSettings),
         // Checks Schemas/ against the contract's examples with Python's jsonschema,
         // and against the Swift decoders, so the two never drift apart.
         .testTarget(
