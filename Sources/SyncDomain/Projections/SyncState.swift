@@ -113,8 +113,10 @@ extension WorkspaceState {
             outbox.paused = true
             outbox.pausedUntil = p.until
         case .writesResumed:
+            // W3/W4: quota freed or the connection re-authorised: writes are due again.
             outbox.paused = false
             outbox.pausedUntil = nil
+            outbox.needsReauthorisation = false
         default:
             break  // cursors and events later issues add: no projection here reads them
         }

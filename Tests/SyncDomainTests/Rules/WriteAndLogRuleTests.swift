@@ -52,6 +52,8 @@ struct WriteRuleTests {
         world.add(outcome(key, 1, .connectionNeedsReauthorisation(ConnectionNeedsReauthorisation(errorCode: "INVALID_SESSION_ID", message: "Session expired or invalid"))))
         #expect(world.state.outbox.due(at: Fixtures.start).isEmpty)
         #expect(world.state.outbox.entries[key]?.state == .planned)
+        world.add(outcome(key, 3, .writesResumed(WritesResumed(reason: "re-authorised"))))
+        #expect(world.state.outbox.due(at: Fixtures.start).count == 1)
         world.add(outcome(key, 2, .writeSucceeded(WriteSucceeded(syncKey: key, salesforceId: "00T000000000001AAA", created: true))))
         #expect(world.story("act_1").status == .synced)
         // Written writes are compacted in the outbox; explain still shows their fields (from the plan).
