@@ -41,6 +41,14 @@ extension BinaryReader {
     }
 }
 
+/// Appends, reserving `initial` slots on the first append: decoded lists are short, and
+/// growing from empty would reallocate at 1, 2, 4 and 8 elements.
+@inline(__always)
+func appendGrowing<T>(_ array: inout [T], _ value: T, _ initial: Int) {
+    if array.capacity == 0 { array.reserveCapacity(initial) }
+    array.append(value)
+}
+
 @inline(__always)
 func required<T>(_ value: T?, _ name: StaticString) throws(SyncDomainError) -> T {
     guard let value else { throw SyncDomainError(.missingField, "\(name) is missing") }

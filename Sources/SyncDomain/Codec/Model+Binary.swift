@@ -91,9 +91,9 @@ extension Message: BinaryCodable {
             case 3: rfc822Id = try r.readString(field.wire)
             case 4: subject = try r.readString(field.wire)
             case 5: from = try r.readMessage(Person.self, field.wire)
-            case 6: to.append(try r.readMessage(Person.self, field.wire))
-            case 7: cc.append(try r.readMessage(Person.self, field.wire))
-            case 8: bcc.append(try r.readMessage(Person.self, field.wire))
+            case 6: appendGrowing(&to, try r.readMessage(Person.self, field.wire), 4)
+            case 7: appendGrowing(&cc, try r.readMessage(Person.self, field.wire), 4)
+            case 8: appendGrowing(&bcc, try r.readMessage(Person.self, field.wire), 4)
             case 9: isReply = try r.readBool(field.wire)
             case 10: sentWithProduct = try r.readBool(field.wire)
             case 11: client = try r.readString(field.wire)
@@ -142,7 +142,7 @@ extension Meeting: BinaryCodable {
             case 4: end = try r.readTimestamp(field.wire)
             case 5: allDay = try r.readBool(field.wire)
             case 6: organizer = try r.readMessage(Person.self, field.wire)
-            case 7: attendees.append(try r.readMessage(Person.self, field.wire))
+            case 7: appendGrowing(&attendees, try r.readMessage(Person.self, field.wire), 4)
             case 8: calendar = try r.readString(field.wire)
             case 9: recurringEventId = try r.readString(field.wire)
             case 10: scheduledWithProduct = try r.readBool(field.wire)
@@ -270,8 +270,8 @@ extension WorkspaceConfiguration: BinaryCodable {
             case 4: excludedDomains.append(try r.readString(field.wire))
             case 5: systemLocalParts = try r.readStringList(field.wire)
             case 6: defaultRole = try r.readString(field.wire)
-            case 7: roles.append(try r.readMessage(NamedRole.self, field.wire))
-            case 8: users.append(try r.readMessage(UserMapping.self, field.wire))
+            case 7: appendGrowing(&roles, try r.readMessage(NamedRole.self, field.wire), 4)
+            case 8: appendGrowing(&users, try r.readMessage(UserMapping.self, field.wire), 4)
             case 9: salesforce = try r.readMessage(SalesforceConnection.self, field.wire)
             case 10: schedule = try r.readMessage(Schedule.self, field.wire)
             case 11: server = try r.readMessage(Server.self, field.wire)
@@ -415,7 +415,7 @@ extension RelatedObjects: BinaryCodable {
             case 3: allAccountOpportunities = try r.readBool(field.wire)
             case 4: closedOpportunities = try r.readBool(field.wire)
             case 5: rollupToPrimaryAccount = try r.readBool(field.wire)
-            case 6: custom.append(try r.readMessage(CustomObjectLink.self, field.wire))
+            case 6: appendGrowing(&custom, try r.readMessage(CustomObjectLink.self, field.wire), 4)
             default: try r.skip(field.wire, into: &unknown)
             }
         }
@@ -749,7 +749,7 @@ extension SalesforceRecordChange: BinaryCodable {
             switch field.number {
             case 1: object = try r.readString(field.wire)
             case 2: changeType = try r.readEnum(ChangeType.self, field.wire, "SalesforceRecordChange.changeType")
-            case 3: record.append(try r.readMessage(SalesforceRecord.Field.self, field.wire))
+            case 3: appendGrowing(&record, try r.readMessage(SalesforceRecord.Field.self, field.wire), 8)
             case 4: source = try r.readEnum(ChangeSource.self, field.wire, "SalesforceRecordChange.source")
             case 5: commitTimestamp = try r.readTimestamp(field.wire)
             default: try r.skip(field.wire, into: &unknown)
@@ -909,7 +909,7 @@ extension DescribeObserved: BinaryCodable {
         while let field = try r.nextField() {
             switch field.number {
             case 1: object = try r.readString(field.wire)
-            case 2: fields.append(try r.readMessage(DescribedField.self, field.wire))
+            case 2: appendGrowing(&fields, try r.readMessage(DescribedField.self, field.wire), 4)
             case 3: hiddenFields.append(try r.readString(field.wire))
             default: try r.skip(field.wire, into: &unknown)
             }
@@ -1051,7 +1051,7 @@ extension PlannedWrite: BinaryCodable {
             case 1: syncKey = try r.readString(field.wire)
             case 2: object = try r.readEnum(WriteObject.self, field.wire, "PlannedWrite.object")
             case 3: operation = try r.readEnum(WriteOperation.self, field.wire, "PlannedWrite.operation")
-            case 4: fields.append(try r.readMessage(WriteField.self, field.wire))
+            case 4: appendGrowing(&fields, try r.readMessage(WriteField.self, field.wire), 8)
             default: try r.skip(field.wire, into: &unknown)
             }
         }
@@ -1099,7 +1099,7 @@ extension Reason: BinaryCodable {
             switch field.number {
             case 1: rule = try r.readString(field.wire)
             case 2: text = try r.readString(field.wire)
-            case 3: data.append(try r.readMessage(Reason.Datum.self, field.wire))
+            case 3: appendGrowing(&data, try r.readMessage(Reason.Datum.self, field.wire), 4)
             default: try r.skip(field.wire, into: &unknown)
             }
         }
@@ -1151,8 +1151,8 @@ extension ActivityPlanned: BinaryCodable {
             switch field.number {
             case 1: activityId = try r.readString(field.wire)
             case 2: activityPosition = try r.readUInt(field.wire)
-            case 3: writes.append(try r.readMessage(PlannedWrite.self, field.wire))
-            case 4: reasons.append(try r.readMessage(Reason.self, field.wire))
+            case 3: appendGrowing(&writes, try r.readMessage(PlannedWrite.self, field.wire), 4)
+            case 4: appendGrowing(&reasons, try r.readMessage(Reason.self, field.wire), 4)
             case 5: status = try r.readEnum(ActivityStatus.self, field.wire, "ActivityPlanned.status")
             default: try r.skip(field.wire, into: &unknown)
             }
