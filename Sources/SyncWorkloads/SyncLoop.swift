@@ -17,7 +17,10 @@ public struct SyncLoop: Sendable {
     /// Called with every appended event (e.g. to write it to a file).
     public var onAppend: (@Sendable (UInt64, EventEnvelope) -> Void)?
 
-    public init(keepEvents: Bool = true) { self.keepEvents = keepEvents }
+    public init(keepEvents: Bool = true, auditPlansInMemory: Bool = true) {
+        self.keepEvents = keepEvents
+        self.state = SyncState(auditPlansInMemory: auditPlansInMemory)
+    }
 
     /// Appends an input event and every decision that follows from it. Returns false
     /// for a duplicate delivery (same id: stored once, D1).

@@ -81,7 +81,10 @@ public struct RoleSummary: Sendable, Hashable {
 
 extension Audit {
     /// The activity log rows matching `filter`, in log order (oldest first).
-    public static func activityLog(_ filter: ActivityLogFilter = ActivityLogFilter(), in state: SyncState) -> [ActivityLogRow] {
+    /// `planAt` reads the plan at a log position when the state keeps plans in the log only.
+    public static func activityLog(
+        _ filter: ActivityLogFilter = ActivityLogFilter(), in state: SyncState, planAt: (UInt64) -> ActivityPlanned? = { _ in nil }
+    ) -> [ActivityLogRow] {
         var rows: [ActivityLogRow] = []
         let names = filter.workspace.map { [$0] } ?? state.workspaces.keys.sorted()
         let recipient = filter.recipient.map(EmailAddress.normalize)
@@ -101,14 +104,16 @@ extension Audit {
                 if let u = filter.until, e.occurredAt > u { continue }
                 let status = ws.status(of: e)
                 if let s = filter.status, s != status { continue }
-                rows.append(row(e, status: status, in: ws, workspace: name))
+                rows.append(row(e, status: status, in: ws, workspace: name, planAt: planAt))
                 if let limit = filter.limit, rows.count >= limit { return rows }
             }
         }
         return rows
     }
 
-    static func row(_ e: ActivityLog.Entry, status: ActivityStatus, in ws: WorkspaceState, workspace: String) -> ActivityLogRow {
+    static func row(
+        _ e: ActivityLog.Entry, status: ActivityStatus, in ws: WorkspaceState, workspace: String, planAt: (UInt64) -> ActivityPlanned?
+    ) -> ActivityLogRow {
         var objects = Set<String>()
         var ids: [String] = []
         var rule: String?
@@ -126,10 +131,10 @@ extension Audit {
             if let r = o.lastRequest { request = r }
             if let r = o.lastResponse { response = r }
         }
-        let reasons = e.reasons
-        if status == .notSynced, let last = reasons.last {
-            rule = last.rule
-            detail = last.text
+        let reasons = e.latestPlan?.plan?.reasons ?? e.planPositions.last.flatMap(planAt)?.reasons ?? []
+        if status == .notSynced {
+            rule = reasons.last?.rule ?? e.lastRule
+            detail = reasons.last?.text
         }
         let object = objects.isEmpty ? nil : objects.sorted().joined(separator: "+")
         return ActivityLogRow(
@@ -140,11 +145,13 @@ extension Audit {
 
     /// L4: synced / not synced / error / pending counts per role (role at planning time;
     /// activities never planned count under `(unplanned)`).
-    public static func summary(_ filter: ActivityLogFilter = ActivityLogFilter(), in state: SyncState) -> [RoleSummary] {
+    public static func summary(
+        _ filter: ActivityLogFilter = ActivityLogFilter(), in state: SyncState, planAt: (UInt64) -> ActivityPlanned? = { _ in nil }
+    ) -> [RoleSummary] {
         var out: [String: RoleSummary] = [:]
         var unfiltered = filter
         unfiltered.limit = nil
-        for row in activityLog(unfiltered, in: state) {
+        for row in activityLog(unfiltered, in: state, planAt: planAt) {
             let role = row.role ?? "(unplanned)"
             let key = row.workspace + "\u{1F}" + role
             var s = out[key] ?? RoleSummary(workspace: row.workspace, role: role)

@@ -155,11 +155,16 @@ enum AuditJSON {
 /// Queries for the CLI: explain, the activity log (L1-L4) and the outbox.
 public enum Audit {
     /// The story of `activityId` (in `workspace`, or the first workspace, by name, that has it).
-    public static func explain(activityId: String, workspace: String? = nil, in state: SyncState) -> ExplainStory? {
+    ///
+    /// `planAt` reads the `ActivityPlanned` stored at a log position; needed only when the state
+    /// keeps plans in the log (`SyncState(auditPlansInMemory: false)`).
+    public static func explain(
+        activityId: String, workspace: String? = nil, in state: SyncState, planAt: (UInt64) -> ActivityPlanned? = { _ in nil }
+    ) -> ExplainStory? {
         let names = workspace.map { [$0] } ?? state.workspaces.keys.sorted()
         for name in names {
             guard let ws = state.workspaces[name], let e = ws.activityLog.entries[activityId] else { continue }
-            let plan = e.latestPlan?.plan
+            let plan = e.latestPlan?.plan ?? e.planPositions.last.flatMap(planAt)
             let writes = e.syncKeys.compactMap { key -> ExplainStory.WriteStory? in
                 guard let o = ws.outbox.entries[key] else { return nil }
                 let planned = plan?.writes.first { $0.syncKey == key }

@@ -14,8 +14,11 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         public var activityPosition: UInt64
         /// Positions of the plan events, oldest first.
         public var planPositions: [UInt64] = []
-        /// The latest plan (reasons and writes), stored compactly.
+        /// The latest plan (reasons and writes), stored compactly; nil when the state keeps
+        /// plans in the log only (``ActivityLog/keepsPlans`` false: read it at `planPositions.last`).
         public var latestPlan: StoredPlan?
+        /// Rule id of the latest plan's last reason (what decided a Not Synced).
+        public var lastRule: String?
         /// Sync keys of the latest plan.
         public var syncKeys: [String] = []
         /// Status the latest plan gave (pending with writes, not synced without); nil before planning.
@@ -28,9 +31,10 @@ public struct ActivityLog: Sendable, Hashable, Codable {
 
         public var recipient: String? { recipients.first }
 
-        mutating func apply(_ plan: ActivityPlanned, role: String?, at position: UInt64, waitingFor: [String]) {
+        mutating func apply(_ plan: ActivityPlanned, role: String?, at position: UInt64, waitingFor: [String], keepPlan: Bool) {
             planPositions.append(position)
-            latestPlan = StoredPlan(plan)
+            latestPlan = keepPlan ? StoredPlan(plan) : nil
+            lastRule = plan.reasons.last?.rule
             syncKeys = plan.writes.map(\.syncKey)
             plannedStatus = plan.status
             if let role { self.role = role }
@@ -42,6 +46,10 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     }
 
     public var entries: [String: Entry] = [:]
+    /// Keep each activity's latest plan in memory (true), or only its position, the plan
+    /// itself being read from the log when `explain` or the activity log need it (false:
+    /// memory then grows by ~0.5 KB per activity instead of ~1.5 KB).
+    public var keepsPlans = true
     /// Activity ids in log order.
     public var order: [String] = []
     public var byUser: [String: [String]] = [:]
@@ -81,7 +89,7 @@ public struct ActivityLog: Sendable, Hashable, Codable {
             if let a = r.data.first(where: { $0.key == "address" })?.value { newWaiting.append(a) }
         }
         if entries.values[i].occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
-        entries.values[i].apply(plan, role: role, at: position, waitingFor: newWaiting)
+        entries.values[i].apply(plan, role: role, at: position, waitingFor: newWaiting, keepPlan: keepsPlans)
         for a in newWaiting { waiting[a, default: []].append(plan.activityId) }
     }
 

@@ -29,9 +29,14 @@ public struct SyncState: Sendable, Hashable, Codable {
     /// Events applied (statistics).
     public var eventsApplied: UInt64 = 0
 
+    /// Whether activity-log entries keep their latest plan in memory (see ``ActivityLog/keepsPlans``).
+    public var auditPlansInMemory = true
+
     public static var initial: SyncState { SyncState() }
 
-    public init() {}
+    /// - Parameter auditPlansInMemory: false keeps only plan positions: pass `planAt` to the
+    ///   ``Audit`` queries so they read plans from the log. Part of the state (and its snapshot).
+    public init(auditPlansInMemory: Bool = true) { self.auditPlansInMemory = auditPlansInMemory }
 
     /// The projections of `workspace` (initial when nothing is known of it).
     public func workspace(_ name: String) -> WorkspaceState { workspaces[name] ?? .initial }
@@ -41,6 +46,11 @@ public struct SyncState: Sendable, Hashable, Codable {
         if let done = appliedThrough, position <= done { return }
         appliedThrough = position
         eventsApplied += 1
+        if workspaces[envelope.workspace] == nil {
+            var fresh = WorkspaceState()
+            fresh.activityLog.keepsPlans = auditPlansInMemory
+            workspaces[envelope.workspace] = fresh
+        }
         workspaces[envelope.workspace, default: WorkspaceState()].evolve(envelope, at: position)
     }
 }

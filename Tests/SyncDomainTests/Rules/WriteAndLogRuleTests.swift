@@ -202,3 +202,27 @@ struct LogRuleTests {
         #expect(Audit.explain(activityId: "nope", in: w.loop.state) == nil)
     }
 }
+
+@Suite("L: plans kept in the log only")
+struct PlansInLogTests {
+    @Test("L5: with plans kept in the log only, explain and the activity log read them back and tell the same story")
+    func sameStory() {
+        let shape = WorkspaceWorkload.Shape(seed: 3, users: 4, accounts: 20, contactsPerAccount: 3, leads: 20, customRecords: 5, activities: 300)
+        var memory = SyncLoop()
+        var logOnly = SyncLoop(auditPlansInMemory: false)
+        for e in WorkspaceWorkload(shape) {
+            memory.append(e)
+            logOnly.append(e)
+        }
+        let events = logOnly.events
+        let planAt: (UInt64) -> ActivityPlanned? = { p in
+            if case .activityPlanned(let plan) = events[Int(p) - 1].event { return plan } else { return nil }
+        }
+        #expect(logOnly.state.workspace("acme").activityLog.entries.values.allSatisfy { $0.latestPlan == nil })
+        for id in ["act_1", "act_50", "act_150", "act_299"] {
+            #expect(Audit.explain(activityId: id, in: memory.state)?.json() == Audit.explain(activityId: id, in: logOnly.state, planAt: planAt)?.json())
+        }
+        #expect(Audit.activityLog(in: memory.state) == Audit.activityLog(in: logOnly.state, planAt: planAt))
+        #expect(Audit.summary(in: memory.state) == Audit.summary(in: logOnly.state, planAt: planAt))
+    }
+}
