@@ -26,7 +26,7 @@ struct ActivityLogCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only this workspace.")
     var workspace: String?
 
-    @Option(name: .long, help: "At most this many rows (newest first).")
+    @Option(name: .long, help: "At most this many rows (in time order).")
     var limit: Int?
 
     @Flag(name: .long, help: "Per-role counts of synced, not synced and errored activities (L4).")

@@ -20,7 +20,7 @@ struct StatsCommand: AsyncParsableCommand {
         let store = try options.openStore()
         defer { store.close() }
         let statistics = try store.log.statistics()
-        let checkpoint = try store.storedCheckpoint(EventCounts.self)
+        let checkpoint = try store.storedCheckpoint(SyncState.self)
         let counts = try await store.current(EventCounts.self)
         let deadLetters = try store.deadLetters().count
         let lag = statistics.lastPosition - (checkpoint?.position ?? 0)
@@ -38,7 +38,7 @@ struct StatsCommand: AsyncParsableCommand {
         print("last position    \(statistics.lastPosition)")
         print("events           \(statistics.eventCount)")
         print("used / map size  \(megabytes(statistics.bytesUsed)) / \(megabytes(statistics.mapSize))")
-        print("projection lag   \(lag) events (before this command caught up)")
+        print("projection lag   \(lag) events behind the sync state's checkpoint")
         print("dead letters     \(deadLetters)")
         for workspace in counts.byWorkspace.keys.sorted() {
             print("workspace \(workspace)")
