@@ -30,6 +30,17 @@ func benchmarkSuite(_ name: String, dependencies: [Target.Dependency], exclude: 
 
 /// The suites. One line per suite.
 let suites: [Target] = [
+    benchmarkSuite(
+        "ReplayBenchmarks",
+        dependencies: [
+            .product(name: "EventLog", package: "synclog"), .product(name: "SyncDomain", package: "synclog"),
+            .product(name: "SyncStore", package: "synclog"), .product(name: "SyncWorkloads", package: "synclog"),
+        ]
+    ),
+    benchmarkSuite(
+        "PlannerBenchmarks",
+        dependencies: [.product(name: "SyncDomain", package: "synclog"), .product(name: "SyncWorkloads", package: "synclog")]
+    ),
     benchmarkSuite("CodecBenchmarks", dependencies: [.product(name: "SyncDomain", package: "synclog")]),
     benchmarkSuite(
         "EventLogBenchmarks",
