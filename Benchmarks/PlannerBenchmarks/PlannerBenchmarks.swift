@@ -43,6 +43,15 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(state.eventsApplied)
     }
 
+    Benchmark("Fold (replay, plans kept in the log only): 200k events, 20k records", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let all = log()
+        benchmark.startMeasurement()
+        var state = SyncState(auditPlansInMemory: false)
+        for (i, e) in all.enumerated() { state.evolve(e, at: UInt64(i + 1)) }
+        benchmark.stopMeasurement()
+        blackHole(state.eventsApplied)
+    }
+
     Benchmark("Live loop (generate, fold, plan, dispatch): 200k events", configuration: .init(scalingFactor: .kilo)) { benchmark in
         benchmark.startMeasurement()
         var loop = SyncLoop(keepEvents: false)
