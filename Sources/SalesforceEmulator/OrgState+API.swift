@@ -56,12 +56,19 @@ extension OrgState {
     /// API calls counted in the rolling 24 hours before `now`.
     public func apiUsage(now: Int64) -> Int {
         let since = now - 86_400_000
-        var n = 0
-        for c in calls.reversed() {
-            if c.at < since { break }
-            if c.counted { n += 1 }
+        // countedTimes is in call order (and so in time order while the clock only moves forward).
+        var lo = 0, hi = countedTimes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if countedTimes[mid] < since { lo = mid + 1 } else { hi = mid }
         }
-        return n
+        return countedTimes.count - lo
+    }
+
+    /// Logs a call (and counts it when Salesforce would).
+    mutating func log(_ call: CallRecord) {
+        calls.append(call)
+        if call.counted { countedTimes.append(call.at) }
     }
 
     func bearerUser(_ headers: [String: String], now: Int64) -> String? {
@@ -129,7 +136,7 @@ extension OrgState {
         guard let userId = bearerUser(request.headers, now: now) else {
             let r = APIResponse.error(.invalidSession())
             call.status = r.status
-            calls.append(call)
+            log(call)
             return r
         }
         let used = apiUsage(now: now)
@@ -137,7 +144,7 @@ extension OrgState {
             var r = APIResponse.error(APIError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
             r.headers.append(("Sforce-Limit-Info", "api-usage=\(used)/\(settings.dailyApiLimit)"))
             call.status = r.status
-            calls.append(call)
+            log(call)
             return r
         }
 
@@ -160,14 +167,14 @@ extension OrgState {
                 }
                 call.counted = fault.status != 401 && fault.errorCode != "REQUEST_LIMIT_EXCEEDED"
                 call.status = r.status
-                calls.append(call)
+                log(call)
                 if call.counted || fault.errorCode == "REQUEST_LIMIT_EXCEEDED" {
                     r.headers.append(("Sforce-Limit-Info", "api-usage=\(apiUsage(now: now))/\(settings.dailyApiLimit)"))
                 }
                 return r
             case .dropConnection:
                 call.status = 0
-                calls.append(call)
+                log(call)
                 var r = APIResponse(status: 500, json: nil)
                 r.delivery = .drop
                 return r
@@ -181,7 +188,7 @@ extension OrgState {
                            userId: userId, now: now, batchSize: batch, topLevel: true)
         call.status = routed.status
         call.counted = true
-        calls.append(call)
+        log(call)
         var r = APIResponse(status: routed.status, json: routed.body, headers: routed.headers)
         r.headers.append(("Sforce-Limit-Info", "api-usage=\(apiUsage(now: now))/\(settings.dailyApiLimit)"))
         r.delivery = delivery

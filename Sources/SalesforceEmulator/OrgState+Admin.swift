@@ -333,6 +333,7 @@ extension OrgState {
         ])
     }
 
+    /// Forgets the call log (the daily count stays: Salesforce's does).
     public mutating func clearCalls() { calls = [] }
 
     /// `POST /__emulator/clock`: `{"now":"2026-11-20T15:00:00Z","frozen":true}` or `{"advanceSeconds":86400}`.

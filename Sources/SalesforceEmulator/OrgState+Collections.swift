@@ -32,9 +32,9 @@ extension OrgState {
         results.reserveCapacity(count)
         for i in 0..<count { results.append(body(&self, i)) }
         if let saved, results.contains(where: { if case .failed = $0 { return true } else { return false } }) {
-            let keepCalls = calls, keepCursors = cursors, keepOrder = cursorOrder, keepCounter = idCounter
+            let keepCalls = calls, keepCounted = countedTimes, keepCursors = cursors, keepOrder = cursorOrder, keepCounter = idCounter
             self = saved
-            calls = keepCalls; cursors = keepCursors; cursorOrder = keepOrder; idCounter = keepCounter
+            calls = keepCalls; countedTimes = keepCounted; cursors = keepCursors; cursorOrder = keepOrder; idCounter = keepCounter
             return results.map { r in
                 if case .ok = r { return .failed(OrgState.rolledBack, id: nil) }
                 return r
@@ -230,9 +230,9 @@ extension OrgState {
                                 ("httpStatusCode", .int(routed.status)), ("referenceId", .string(ref))]))
         }
         if allOrNone, failed, let saved {
-            let keepCalls = calls, keepCounter = idCounter
+            let keepCalls = calls, keepCounted = countedTimes, keepCounter = idCounter
             self = saved
-            calls = keepCalls; idCounter = keepCounter
+            calls = keepCalls; countedTimes = keepCounted; idCounter = keepCounter
             out = out.map { item in
                 guard let status = item["httpStatusCode"]?.intValue, status < 400 else { return item }
                 let e = APIError(400, "PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed.")

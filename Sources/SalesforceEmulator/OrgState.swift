@@ -67,6 +67,7 @@ public struct OrgState: Sendable {
     var accessTokens: [String: AccessToken] = [:]
     var refreshTokens: [String: String] = [:]  // token -> user id
     public internal(set) var calls: [CallRecord] = []
+    var countedTimes: [Int64] = []
     var faults: [FaultRule] = []
     var randomState: UInt64 = 0x9E37_79B9_7F4A_7C15
     var cursors: [String: QueryCursor] = [:]
@@ -217,7 +218,7 @@ public struct OrgState: Sendable {
     }
 
     func indexedFields(_ object: String) -> [String] {
-        catalog.object(object)?.fields.filter { ($0.externalId || $0.unique) && $0.name != "Id" }.map(\.name) ?? []
+        catalog.indexedFields[object] ?? []
     }
 
     mutating func index(_ r: StoredRecord) {

@@ -109,6 +109,8 @@ public struct SchemaCatalog: Sendable {
     public private(set) var objects: [String: ObjectSchema] = [:]
     var lowerNames: [String: String] = [:]
     var prefixes: [String: String] = [:]
+    /// External-id and unique fields by object (kept indexed).
+    var indexedFields: [String: [String]] = [:]
     var globalDescribe: JSON = .null
 
     /// Recorded urls name the recording's API version (`vxx.0`, `v48.0`): serve them as v62.0.
@@ -188,6 +190,7 @@ public struct SchemaCatalog: Sendable {
         for (name, o) in objects {
             lowerNames[name.lowercased()] = name
             prefixes[o.keyPrefix] = name
+            indexedFields[name] = o.fields.filter { ($0.externalId || $0.unique) && $0.name != "Id" }.map(\.name)
         }
         globalDescribe = SchemaCatalog.makeGlobal(bundled["__global"]!, objects: objects, shared: settings.sharedActivities)
     }
