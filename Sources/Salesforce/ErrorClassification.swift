@@ -14,7 +14,7 @@ public enum ErrorClass: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One error as Salesforce reported it, classified. `message` is Salesforce's text, verbatim.
-public struct SalesforceFailure: Sendable, Hashable {
+public struct SalesforceFailure: Error, Sendable, Hashable {
     public var errorCode: String
     public var message: String
     public var fields: [String]
