@@ -41,6 +41,13 @@ let suites: [Target] = [
         "PlannerBenchmarks",
         dependencies: [.product(name: "SyncDomain", package: "synclog"), .product(name: "SyncWorkloads", package: "synclog")]
     ),
+    benchmarkSuite(
+        "EmulatorBenchmarks",
+        dependencies: [
+            .product(name: "SalesforceEmulator", package: "synclog"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]
+    ),
     benchmarkSuite("CodecBenchmarks", dependencies: [.product(name: "SyncDomain", package: "synclog")]),
     benchmarkSuite(
         "EventLogBenchmarks",
@@ -65,6 +72,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "synclog", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         // Only the malloc interposer trait: the default traits also pull in
         // swift-runtime-interposer on Linux with Swift 6.3, which is not available here.
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
