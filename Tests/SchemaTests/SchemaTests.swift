@@ -136,8 +136,9 @@ struct SchemaTests {
         #expect(config["salesforce"]?["auth"]?["refreshTokenFile"] == .string("…"))
         let change = try JSONParser.parse(Self.read("Schemas/examples/good/salesforce-change/contract-example.json"))
         #expect(change["record"]?["SystemModstamp"] == .string("2026-11-20T15:00:00.000+0000"))
-        // When the shared docs are present, compare with the JSON blocks of contract.md itself.
-        let contract = URL(fileURLWithPath: "/work/shared/docs/contract.md")
+        // When the shared docs are present (beside the repository, as in CI), compare with the JSON
+        // blocks of contract.md itself.
+        let contract = Self.root.deletingLastPathComponent().appendingPathComponent("shared/docs/contract.md")
         if let text = try? String(contentsOf: contract, encoding: .utf8) {
             let blocks = text.components(separatedBy: "```json\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
             let parsed = blocks.compactMap { try? JSONParser.parse($0) }
