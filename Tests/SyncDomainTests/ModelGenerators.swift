@@ -151,7 +151,10 @@ struct ModelRandom {
                     apiReservePercent: $0.int(0...100))
             },
             schedule: maybe { Schedule(pollMinutes: $0.int(1...120), sweepDays: $0.int(1...30)) },
-            server: maybe { Server(listen: "127.0.0.1:\($0.int(1024...65535))", ingestTokenFile: "/run/secrets/ingest") })
+            server: maybe { Server(listen: "127.0.0.1:\($0.int(1024...65535))", ingestTokenFile: "/run/secrets/ingest") },
+            subjectTemplates: ["S4", "S1", "S16"].prefix(int(0...3)).map {
+                SubjectTemplate(rule: $0, template: "{{" + alnum() + "}} " + SubjectTemplateSyntax.defaults[$0]!)
+            })
     }
 
     mutating func fieldValue() -> FieldValue {

@@ -246,6 +246,7 @@ extension WorkspaceConfiguration: BinaryCodable {
         if let v = salesforce { w.writeMessage(9) { v.encode(to: &$0) } }
         if let v = schedule { w.writeMessage(10) { v.encode(to: &$0) } }
         if let v = server { w.writeMessage(11) { v.encode(to: &$0) } }
+        for v in subjectTemplates { w.writeMessage(12) { v.encode(to: &$0) } }
         w.writeUnknown(unknownFields)
     }
 
@@ -261,6 +262,7 @@ extension WorkspaceConfiguration: BinaryCodable {
         var salesforce: SalesforceConnection? = nil
         var schedule: Schedule? = nil
         var server: Server? = nil
+        var subjectTemplates: [SubjectTemplate] = []  // absent in records written before S21: no templates
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
@@ -275,10 +277,35 @@ extension WorkspaceConfiguration: BinaryCodable {
             case 9: salesforce = try r.readMessage(SalesforceConnection.self, field.wire)
             case 10: schedule = try r.readMessage(Schedule.self, field.wire)
             case 11: server = try r.readMessage(Server.self, field.wire)
+            case 12: subjectTemplates.append(try r.readMessage(SubjectTemplate.self, field.wire))
             default: try r.skip(field.wire, into: &unknown)
             }
         }
-        var decoded = WorkspaceConfiguration(workspace: try required(workspace, "WorkspaceConfiguration.workspace"), internalDomains: internalDomains, excludedAddresses: excludedAddresses, excludedDomains: excludedDomains, systemLocalParts: systemLocalParts, defaultRole: try required(defaultRole, "WorkspaceConfiguration.defaultRole"), roles: roles, users: users, salesforce: salesforce, schedule: schedule, server: server)
+        var decoded = WorkspaceConfiguration(workspace: try required(workspace, "WorkspaceConfiguration.workspace"), internalDomains: internalDomains, excludedAddresses: excludedAddresses, excludedDomains: excludedDomains, systemLocalParts: systemLocalParts, defaultRole: try required(defaultRole, "WorkspaceConfiguration.defaultRole"), roles: roles, users: users, salesforce: salesforce, schedule: schedule, server: server, subjectTemplates: subjectTemplates)
+        decoded.unknownFields = unknown
+        return decoded
+    }
+}
+
+extension SubjectTemplate: BinaryCodable {
+    func encode(to w: inout BinaryWriter) {
+        w.writeString(1, rule)
+        w.writeString(2, template)
+        w.writeUnknown(unknownFields)
+    }
+
+    static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> SubjectTemplate {
+        var rule: String? = nil
+        var template: String = ""
+        var unknown = UnknownFields()
+        while let field = try r.nextField() {
+            switch field.number {
+            case 1: rule = try r.readString(field.wire)
+            case 2: template = try r.readString(field.wire)
+            default: try r.skip(field.wire, into: &unknown)
+            }
+        }
+        var decoded = SubjectTemplate(rule: try required(rule, "SubjectTemplate.rule"), template: template)
         decoded.unknownFields = unknown
         return decoded
     }

@@ -164,6 +164,11 @@ public enum WorkspaceConfigurationJSON {
             for (k, v) in names { if let v { sm.append(.init(k, .string(v))) } }
             m.append(.init("server", .object(sm)))
         }
+        // S21: written only when configured, so configurations without templates read as before.
+        if !c.subjectTemplates.isEmpty {
+            let templates = c.subjectTemplates.map { JSONValue.Member($0.rule, .string($0.template)) }
+            m.append(.init("subjectTemplates", .object(templates)))
+        }
         return .object(m)
     }
 }
@@ -174,7 +179,7 @@ extension JSONDecoding {
     static func configuration(_ o: JSONFields) throws(InputRejection) -> WorkspaceConfiguration {
         try o.rejectUnknown([
             "workspace", "internalDomains", "excludedAddresses", "excludedDomains", "systemLocalParts", "defaultRole",
-            "roles", "users", "salesforce", "schedule", "server",
+            "roles", "users", "salesforce", "schedule", "server", "subjectTemplates",
         ])
         let workspace = try workspaceName(o, "workspace")
         let internalDomains = try o.optionalArray("internalDomains", domain) ?? []
@@ -215,7 +220,28 @@ extension JSONDecoding {
             workspace: workspace, internalDomains: internalDomains, excludedAddresses: excludedAddresses,
             excludedDomains: excludedDomains, systemLocalParts: systemLocalParts, defaultRole: defaultRole, roles: roles,
             users: users, salesforce: try o.optionalObject("salesforce").map(salesforce),
-            schedule: try o.optionalObject("schedule").map(schedule), server: try o.optionalObject("server").map(server))
+            schedule: try o.optionalObject("schedule").map(schedule), server: try o.optionalObject("server").map(server),
+            subjectTemplates: try o.optionalObject("subjectTemplates").map(subjectTemplates) ?? [])
+    }
+
+    /// S21: `{"S1": "Sent (New){sequence}: {subject}", ...}`; rule ids and placeholders
+    /// are checked (``SubjectTemplateSyntax``); the template text is never echoed.
+    static func subjectTemplates(_ o: JSONFields) throws(InputRejection) -> [SubjectTemplate] {
+        var out: [SubjectTemplate] = []
+        for m in o.members {
+            guard SubjectTemplateSyntax.placeholders(for: m.name) != nil else {
+                if case .failure(let p) = SubjectTemplateSyntax.parse("", rule: m.name) {
+                    throw InputRejection(path: o.path, problem: p.description)
+                }
+                throw InputRejection(path: o.path, problem: "unknown rule id")
+            }
+            let text = try JSONElement.string(m.value, o.sub(m.name))
+            if case .failure(let p) = SubjectTemplateSyntax.parse(text, rule: m.name) {
+                throw InputRejection(path: o.sub(m.name), problem: p.description)
+            }
+            out.append(SubjectTemplate(rule: m.name, template: text))
+        }
+        return out
     }
 
     /// A domain name: dot-separated labels of letters, digits and `-`, at least one dot.

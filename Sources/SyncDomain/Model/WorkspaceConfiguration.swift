@@ -22,6 +22,9 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
     public var salesforce: SalesforceConnection?
     public var schedule: Schedule?
     public var server: Server?
+    /// S21: the workspace's own Task subjects, in the order written; empty means
+    /// the defaults of S1-S18 (what ships). One per rule id.
+    public var subjectTemplates: [SubjectTemplate]
 
     /// X1's shipped list.
     public static let defaultSystemLocalParts: [String] = [
@@ -33,7 +36,7 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
         workspace: String, internalDomains: [String] = [], excludedAddresses: [String] = [],
         excludedDomains: [String] = [], systemLocalParts: [String]? = nil, defaultRole: String,
         roles: [NamedRole], users: [UserMapping] = [], salesforce: SalesforceConnection? = nil,
-        schedule: Schedule? = nil, server: Server? = nil
+        schedule: Schedule? = nil, server: Server? = nil, subjectTemplates: [SubjectTemplate] = []
     ) {
         self.workspace = workspace
         self.internalDomains = internalDomains
@@ -46,6 +49,7 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
         self.salesforce = salesforce
         self.schedule = schedule
         self.server = server
+        self.subjectTemplates = subjectTemplates
     }
 
     /// The role named `name`, if configured.
@@ -58,6 +62,11 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
 
     /// The system local parts in force (X1).
     public var effectiveSystemLocalParts: [String] { systemLocalParts ?? Self.defaultSystemLocalParts }
+
+    /// S21: the template configured for `rule` (`S1`...), nil when the rule keeps its default.
+    public func subjectTemplate(for rule: String) -> String? {
+        subjectTemplates.first { $0.rule == rule }?.template
+    }
 }
 
 /// A role name and its settings (roles keep their written order).

@@ -64,6 +64,12 @@ struct Context {
         reasons.append(Reason(rule: rule, text: text, data: data))
     }
 
+    /// S21: says when the subject comes from the workspace's template for `rule` rather than the default.
+    mutating func noteTemplate(_ rule: String?) {
+        guard let rule, policy.subjectTemplates?[rule] != nil else { return }
+        note("S21", "subject from the workspace's template for \(rule)", [.init("template", rule)])
+    }
+
     // MARK: entry
 
     mutating func run() {
@@ -386,7 +392,7 @@ struct Context {
                 leads.append(who)
             }
         }
-        let subject = Subjects.email(.emailSent, message: m, url: nil, fileName: nil)
+        let subject = Subjects.email(.emailSent, message: m, url: nil, fileName: nil, templates: policy.subjectTemplates)
         let rule = m.isReply ? (m.sequence == nil ? "S2" : "S12") : (m.sequence == nil ? "S1" : "S11")
         if contacts.isEmpty && leads.isEmpty {
             guard !unresolved.isEmpty else { return }
@@ -394,8 +400,12 @@ struct Context {
                 note("R5", "no matching Lead or Contact: logged without a Name (sync unresolved is on)",
                      unresolved.map { .init("address", $0) })
                 note("S18", "unresolved sent email")
+                noteTemplate(m.isReply ? "S2" : "S1")
+                noteTemplate("S18")
                 let key = SyncKey.activity(workspace: activity.workspace, activityId: activity.id, object: .task, whoIds: [], whatId: nil)
-                task(key: key, subject: Subjects.email(.emailSent, message: m, url: nil, fileName: nil, unresolved: true),
+                let unresolvedSubject = Subjects.email(
+                    .emailSent, message: m, url: nil, fileName: nil, unresolved: true, templates: policy.subjectTemplates)
+                task(key: key, subject: unresolvedSubject,
                      who: .none, whatId: nil, type: "Email", subtype: "Email")
             } else {
                 waitFor(unresolved)
@@ -403,6 +413,7 @@ struct Context {
             return
         }
         note(rule, "subject format \(rule)")
+        noteTemplate(m.isReply ? "S2" : "S1")
         if !unresolved.isEmpty { waitFor(unresolved) }
         if org.sharedActivities && contacts.count > 1 {
             planShared(contacts, subject: subject)
@@ -482,9 +493,12 @@ struct Context {
         default: rule = m.sequence == nil ? "S8" : "S11"
         }
         note(rule, "subject format \(rule)")
+        noteTemplate(Subjects.templateRule(type, isReply: false))
         let taskType: String? = (type == .emailOpened || type == .emailClicked || type == .emailDownloaded) ? nil : "Email"
         if taskType == nil { note("T2", "opens, clicks and downloads have no Type (#N/A)") }
-        tasksFor(who, subject: Subjects.email(type, message: m, url: activity.url, fileName: activity.fileName),
+        let subject = Subjects.email(
+            type, message: m, url: activity.url, fileName: activity.fileName, templates: policy.subjectTemplates)
+        tasksFor(who, subject: subject,
                  type: taskType, subtype: "Email")
     }
 
@@ -532,7 +546,9 @@ struct Context {
         let who = chooseWho(known)
         let rule = activity.type == .meetingCanceled ? "S10" : "S9"
         note(rule, "subject format \(rule)")
-        tasksFor(who, subject: Subjects.meeting(activity.type, title: meeting.title ?? ""), type: "Meeting", subtype: "Task")
+        noteTemplate(rule)
+        let subject = Subjects.meeting(activity.type, title: meeting.title ?? "", templates: policy.subjectTemplates)
+        tasksFor(who, subject: subject, type: "Meeting", subtype: "Task")
     }
 
     /// E2: the Opportunity where the Contact is the primary contact role, else the Account.
@@ -690,10 +706,12 @@ struct Context {
         case .call: (rule, type, subtype) = ("S17", "Call", "Call")
         }
         note(rule, "subject format \(rule)")
+        noteTemplate(rule)
         let key = SyncKey.task(workspace: activity.workspace, taskId: t.id)
         if state.outbox.entries[key] != nil { note("T3", "task \(t.id) changed: the same Task is updated", [.init("task", t.id)]) }
         let what = singleWhat(who)
-        task(key: key, subject: Subjects.task(t), who: who.map { .single($0.person.id) } ?? .none, whatId: what,
+        let subject = Subjects.task(t, templates: policy.subjectTemplates)
+        task(key: key, subject: subject, who: who.map { .single($0.person.id) } ?? .none, whatId: what,
              type: type, subtype: subtype, status: t.status == .completed ? "Completed" : "Not Started", date: t.dueDate)
     }
 
@@ -702,13 +720,16 @@ struct Context {
         let (ok, who) = taskWho(c.person)
         guard ok else { return }
         note("S16", "subject format S16")
+        noteTemplate("S16")
         let name = c.person.name ?? who?.person.name ?? c.person.normalizedEmail
         var extra: [WriteField] = []
         if let d = c.durationSeconds { extra.append(WriteField("CallDurationInSeconds", .int(Int64(d)))) }
         if let d = c.disposition { extra.append(WriteField("CallDisposition", .string(d))) }
         let key = SyncKey.make(["call", activity.workspace, c.id])
         let what = singleWhat(who)
-        task(key: key, subject: Subjects.call(personName: name, phone: c.phone, phoneField: c.phoneField), description: c.notes,
+        let subject = Subjects.call(
+            personName: name, phone: c.phone, phoneField: c.phoneField, templates: policy.subjectTemplates)
+        task(key: key, subject: subject, description: c.notes,
              who: who.map { .single($0.person.id) } ?? .none, whatId: what, type: "Call", subtype: "Call", extra: extra)
     }
 }

@@ -48,6 +48,9 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
     public var syncKeyField: String
     public var activityDateTimeField: String
     public var defaultRole: String
+    /// S21: the workspace's subject templates, parsed; nil when none are configured
+    /// (every rule keeps its default). Optional so older snapshots decode.
+    public var subjectTemplates: SubjectTemplates?
 
     public init(_ c: WorkspaceConfiguration) {
         workspace = c.workspace
@@ -58,6 +61,8 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
         syncKeyField = c.salesforce?.syncKeyField ?? "Synclog_Key__c"
         activityDateTimeField = c.salesforce?.activityDateTimeField ?? "MixmaxActivityDateTime__c"
         defaultRole = c.defaultRole
+        let templates = SubjectTemplates(c.subjectTemplates)
+        subjectTemplates = templates.isEmpty ? nil : templates
         var users: [String: User] = [:]
         var byEmail: [String: String] = [:]
         for u in c.users {
