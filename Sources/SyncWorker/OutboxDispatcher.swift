@@ -1,0 +1,257 @@
+public import Logging
+public import Salesforce
+public import SyncDomain
+public import SyncStore
+import Synchronization
+
+/// How a workspace's dispatcher behaves.
+public struct DispatcherConfiguration: Sendable {
+    public var workspace: String
+    public var retry: RetryPolicy
+    /// Records per collection call (at most 200).
+    public var batchSize: Int
+    /// While writes are paused for the quota (W4), how long until the window is looked at again.
+    public var pauseRecheckMilliseconds: Int64
+    /// `dispatchUntilIdle` waits (on the clock) for scheduled retries up to this long; beyond, it returns.
+    public var maxRetryWaitMilliseconds: Int64
+    /// Owner for INACTIVE_OWNER_OR_USER (nil: the authenticated user).
+    public var syncUserId: String?
+
+    public init(workspace: String, retry: RetryPolicy = RetryPolicy(), batchSize: Int = 200,
+                pauseRecheckMilliseconds: Int64 = 15 * 60_000, maxRetryWaitMilliseconds: Int64 = 60 * 60_000,
+                syncUserId: String? = nil) {
+        self.workspace = workspace
+        self.retry = retry
+        self.batchSize = min(200, max(1, batchSize))
+        self.pauseRecheckMilliseconds = pauseRecheckMilliseconds
+        self.maxRetryWaitMilliseconds = maxRetryWaitMilliseconds
+        self.syncUserId = syncUserId
+    }
+}
+
+/// What `dispatchUntilIdle` did.
+public struct DispatchReport: Sendable, Hashable {
+    public var rounds = 0
+    /// Collection (or single) write calls made.
+    public var writeCalls = 0
+    public var recordsSent = 0
+    public var succeeded = 0
+    public var failedTransient = 0
+    public var failedPermanent = 0
+    /// In-doubt creates settled by a query (found written, or requeued).
+    public var reconciled = 0
+    /// Writes are paused (W4) at return.
+    public var paused = false
+    /// The connection needs re-authorisation (W3) at return.
+    public var needsReauthorisation = false
+    public init() {}
+}
+
+/// Serialises `catchUp()` for dispatchers sharing one data directory (one catch-up at a time).
+public actor StoreGate {
+    public let store: SyncStore
+    public init(store: SyncStore) { self.store = store }
+
+    public func catchUp() async throws -> SyncState {
+        do { return try await store.catchUp().state } catch { throw SyncWorkerError(code: .store, message: "catch-up failed", cause: error) }
+    }
+
+    public func append(_ envelopes: [EventEnvelope]) async throws {
+        guard !envelopes.isEmpty else { return }
+        do { _ = try await store.append(envelopes) } catch {
+            throw SyncWorkerError(code: .store, message: "append of \(envelopes.count) events failed", cause: error)
+        }
+    }
+
+    public func lastPosition() throws -> UInt64 {
+        do { return try store.lastPosition() } catch { throw SyncWorkerError(code: .store, message: "cannot read the log position", cause: error) }
+    }
+}
+
+/// Workspaces with a running dispatcher in this process (one per workspace and data directory).
+let activeDispatchers = Mutex<Set<String>>([])
+
+/// The outbox dispatcher of one workspace (W1-W7): reads due writes from the Outbox projection,
+/// batches them, sends them through the ``SalesforceClient`` and appends every record's outcome.
+///
+/// ```swift
+/// let store = try SyncStore(directory: "synclog-data")
+/// let client = SalesforceClient(configuration: .init(loginHost: .production, credentials: credentials))
+/// let dispatcher = OutboxDispatcher(gate: StoreGate(store: store), client: client, configuration: .init(workspace: "acme"))
+/// let report = try await dispatcher.dispatchUntilIdle()
+/// ```
+///
+/// Idempotency: with the sync-key external-id field in the org's Task describe, every write is an
+/// upsert by that key, and repeating one is harmless. Without it, `V1.WriteDispatching` is appended
+/// (durably) before the create; after a crash the keys dispatched without an outcome are reconciled
+/// by a query (owner, subject, who, date) before they are ever sent again.
+public actor OutboxDispatcher {
+    public let configuration: DispatcherConfiguration
+    let gate: StoreGate
+    let client: SalesforceClient
+    let clock: any WorkerClock
+    let random: any RandomSource
+    let logger: Logger
+    var describeObserved = false
+    var workspace: String { configuration.workspace }
+
+    public init(gate: StoreGate, client: SalesforceClient, configuration: DispatcherConfiguration,
+                clock: any WorkerClock = SystemWorkerClock(), random: any RandomSource = SystemRandomSource(),
+                logger: Logger = Logger(label: "synclog.dispatcher")) {
+        self.gate = gate
+        self.client = client
+        self.configuration = configuration
+        self.clock = clock
+        self.random = random
+        self.logger = logger
+    }
+
+    /// Runs until nothing is due: sends every due write, waits (on the clock) for scheduled retries up to
+    /// `maxRetryWaitMilliseconds`, and returns when the outbox is drained, writes are paused (W4), or the
+    /// connection needs re-authorisation (W3).
+    public func dispatchUntilIdle() async throws -> DispatchReport {
+        let key = "\(gate.store.directory)|\(workspace)"
+        let claimed = activeDispatchers.withLock { $0.insert(key).inserted }
+        guard claimed else {
+            throw SyncWorkerError(code: .configuration, message: "a dispatcher already runs for workspace \(workspace)")
+        }
+        defer { _ = activeDispatchers.withLock { $0.remove(key) } }
+        var report = DispatchReport()
+        while true {
+            try Task.checkCancellation()
+            report.rounds += 1
+            var state = try await gate.catchUp()
+            if !describeObserved {
+                if try await observeDescribe(in: state.workspace(workspace)) { state = try await gate.catchUp() }
+                describeObserved = true
+            }
+            let ws = state.workspace(workspace)
+            let now = clock.now()
+            if ws.outbox.needsReauthorisation {
+                report.needsReauthorisation = true
+                return report
+            }
+            if ws.outbox.paused {
+                if let until = ws.outbox.pausedUntil, until <= now {
+                    try await probeQuota(now: now)
+                    continue
+                }
+                report.paused = true
+                return report
+            }
+            let field = externalIdField(ws)
+            let inDoubt = Audit.inDoubtWrites(workspace: workspace, in: state)
+            if !inDoubt.isEmpty && field == nil {
+                try await reconcile(inDoubt, ws: ws, report: &report)
+                continue
+            }
+            var due = Audit.dueWrites(at: now, workspace: workspace, in: state)
+            if field != nil { due = inDoubt + due }  // upserts by key may simply be repeated
+            if due.isEmpty {
+                if let next = nextRetry(ws), next.millisecondsSinceEpoch - now.millisecondsSinceEpoch <= configuration.maxRetryWaitMilliseconds {
+                    try await clock.sleep(until: next)
+                    continue
+                }
+                return report
+            }
+            let stop = try await send(due, ws: ws, field: field, report: &report)
+            if stop { continue }  // the next round sees the pause / re-authorisation and returns
+        }
+    }
+
+    /// The earliest scheduled retry of a transient failure.
+    func nextRetry(_ ws: WorkspaceState) -> Timestamp? {
+        var best: Timestamp?
+        for key in ws.outbox.open {
+            guard let e = ws.outbox.entries[key], e.state == .failedTransient, let next = e.nextAttemptAt else { continue }
+            if best == nil || next < best! { best = next }
+        }
+        return best
+    }
+
+    func syncKeyField(_ ws: WorkspaceState) -> String { ws.settings.current?.syncKeyField ?? "Synclog_Key__c" }
+
+    /// The sync-key external-id field when the org's describe has it (W1).
+    func externalIdField(_ ws: WorkspaceState) -> String? {
+        let f = syncKeyField(ws)
+        return ws.org.taskExternalIdFields.contains(f.lowercased()) ? f : nil
+    }
+
+    func envelope(_ id: String, _ event: DomainEvent) -> EventEnvelope {
+        EventEnvelope(id: EventID(id), workspace: workspace, recordedAt: clock.now(), event: event)
+    }
+
+    // MARK: describe
+
+    /// Reads the Task describe and appends `DescribeObserved` when it differs from what the log knows.
+    /// Returns whether it appended.
+    @discardableResult
+    func observeDescribe(in ws: WorkspaceState, object: String = "Task", extraHidden: [String] = []) async throws -> Bool {
+        let described: ObjectDescription
+        do { described = try await client.describe(object) } catch {
+            logger.warning("dispatcher.describe.failed", metadata: ["error": "\(error.code)"])
+            return false
+        }
+        let fields = described.fields.map {
+            DescribedField(name: $0.name, type: $0.type, externalId: $0.externalId, unique: $0.unique, createable: $0.createable,
+                           updateable: $0.updateable)
+        }
+        let hidden = Set((ws.org.hiddenFields[object] ?? []).map { $0 } + extraHidden.map { $0.lowercased() })
+        if object == "Task", ws.org.taskDescribeSeen, Set(fields.map { $0.name.lowercased() }) == ws.org.taskFields,
+            Set(fields.filter(\.externalId).map { $0.name.lowercased() }) == ws.org.taskExternalIdFields,
+            hidden == (ws.org.hiddenFields[object] ?? [])
+        {
+            return false
+        }
+        let position = try await gate.lastPosition()
+        try await gate.append([envelope("describe/\(workspace)/\(object)/\(position)",
+                                        .describeObserved(DescribeObserved(object: object, fields: fields, hiddenFields: hidden.sorted())))])
+        return true
+    }
+
+    // MARK: quota
+
+    func pause(reason: String, now: Timestamp) async throws {
+        let position = try await gate.lastPosition()
+        let until = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + configuration.pauseRecheckMilliseconds)
+        try await gate.append([envelope("pause/\(workspace)/\(position)", .writesPaused(WritesPaused(reason: reason, until: until)))])
+        logger.notice("dispatcher.paused", metadata: ["workspace": "\(workspace)", "reason": "\(reason)"])
+    }
+
+    /// W4: the pause is over: one `GET /limits` says whether the window freed.
+    func probeQuota(now: Timestamp) async throws {
+        do {
+            let limits = try await client.limits()
+            if client.budget.allows(calls: 1) {
+                let position = try await gate.lastPosition()
+                try await gate.append([envelope("resume/\(workspace)/\(position)", .writesResumed(WritesResumed(
+                    reason: "W4 API budget available again (\(limits.dailyApiMax - limits.dailyApiRemaining)/\(limits.dailyApiMax) used)")))])
+                return
+            }
+            try await pause(reason: "W4 API reserve still reached (\(limits.dailyApiMax - limits.dailyApiRemaining)/\(limits.dailyApiMax) used)", now: now)
+        } catch let error as SalesforceError {
+            if error.code == .authentication { try await needsReauthorisation(error); return }
+            try await pause(reason: "W4 quota check failed (\(error.failure?.errorCode ?? error.code.description))", now: now)
+        }
+    }
+
+    func needsReauthorisation(_ error: SalesforceError) async throws {
+        let position = try await gate.lastPosition()
+        let code = error.failure?.errorCode ?? "INVALID_SESSION_ID"
+        let message = error.failure?.message ?? error.message
+        try await gate.append([envelope("reauth/\(workspace)/\(position)",
+                                        .connectionNeedsReauthorisation(ConnectionNeedsReauthorisation(errorCode: code, message: message)))])
+    }
+}
+
+/// Several workspaces in parallel, one dispatcher each (their catch-ups share the store's gate).
+public func dispatchUntilIdle(_ dispatchers: [OutboxDispatcher]) async throws -> [String: DispatchReport] {
+    try await withThrowingTaskGroup(of: (String, DispatchReport).self) { group in
+        for d in dispatchers {
+            group.addTask { (d.configuration.workspace, try await d.dispatchUntilIdle()) }
+        }
+        var reports: [String: DispatchReport] = [:]
+        for try await (ws, r) in group { reports[ws] = r }
+        return reports
+    }
+}
