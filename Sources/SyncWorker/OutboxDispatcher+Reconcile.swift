@@ -22,6 +22,7 @@ extension OutboxDispatcher {
                 switch await queryCandidates(Self.reconcileQuery(chunk, object: object)) {
                 case .success(let found): candidates = found
                 case .failure(let error):
+                    if Task.isCancelled { throw CancellationError() }
                     if error.code == .authentication {
                         try await needsReauthorisation(error)
                         report.needsReauthorisation = true

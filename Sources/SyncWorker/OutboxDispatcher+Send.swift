@@ -92,6 +92,8 @@ extension OutboxDispatcher {
                                                     now: now, report: &report)
                 }
             } catch let error as SalesforceError {
+                // Stopped (shutdown, or a test's simulated crash): record nothing; what was sent is settled on restart.
+                if Task.isCancelled { throw CancellationError() }
                 (outcomes, stop) = try await wholeCallFailed(error, entries: entries, kind: kind, now: now, report: &report)
             }
             try await gate.append(outcomes)

@@ -189,6 +189,7 @@ public actor OutboxDispatcher {
     func observeDescribe(in ws: WorkspaceState, object: String = "Task", extraHidden: [String] = []) async throws -> Bool {
         let described: ObjectDescription
         do { described = try await client.describe(object) } catch {
+            if Task.isCancelled { throw CancellationError() }
             logger.warning("dispatcher.describe.failed", metadata: ["error": "\(error.code)"])
             return false
         }
@@ -230,6 +231,7 @@ public actor OutboxDispatcher {
             }
             try await pause(reason: "W4 API reserve still reached (\(limits.dailyApiMax - limits.dailyApiRemaining)/\(limits.dailyApiMax) used)", now: now)
         } catch let error as SalesforceError {
+            if Task.isCancelled { throw CancellationError() }
             if error.code == .authentication { try await needsReauthorisation(error); return }
             try await pause(reason: "W4 quota check failed (\(error.failure?.errorCode ?? error.code.description))", now: now)
         }
