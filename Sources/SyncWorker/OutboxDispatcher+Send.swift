@@ -68,6 +68,7 @@ extension OutboxDispatcher {
                     envelope("dispatching/\(workspace)/\(e.write.syncKey)/\(e.plannedAt)/\(attempt(of: e))",
                              .writeDispatching(WriteDispatching(syncKey: e.write.syncKey, attempt: attempt(of: e))))
                 })
+                configuration.crashPoint?(.afterDispatchingAppended)
             }
             var outcomes: [EventEnvelope] = []
             var stop = false
@@ -96,6 +97,7 @@ extension OutboxDispatcher {
                 if Task.isCancelled { throw CancellationError() }
                 (outcomes, stop) = try await wholeCallFailed(error, entries: entries, kind: kind, now: now, report: &report)
             }
+            configuration.crashPoint?(.afterCallBeforeOutcomes)
             try await gate.append(outcomes)
             if stop { return true }
         }

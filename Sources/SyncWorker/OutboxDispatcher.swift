@@ -16,6 +16,15 @@ public struct DispatcherConfiguration: Sendable {
     public var maxRetryWaitMilliseconds: Int64
     /// Owner for INACTIVE_OWNER_OR_USER (nil: the authenticated user).
     public var syncUserId: String?
+    /// Called at the two moments a crash hurts most (crash-safety tests kill the process there).
+    public var crashPoint: (@Sendable (CrashPoint) -> Void)?
+
+    public enum CrashPoint: Sendable {
+        /// `WriteDispatching` is committed, the call not yet made.
+        case afterDispatchingAppended
+        /// Salesforce answered, the outcomes are not yet appended.
+        case afterCallBeforeOutcomes
+    }
 
     public init(workspace: String, retry: RetryPolicy = RetryPolicy(), batchSize: Int = 200,
                 pauseRecheckMilliseconds: Int64 = 15 * 60_000, maxRetryWaitMilliseconds: Int64 = 60 * 60_000,

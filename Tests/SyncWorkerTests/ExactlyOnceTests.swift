@@ -18,7 +18,8 @@ import Testing
 ///   (coordinated with the lead); this in-process version with cancellation stands in for it.
 @Suite("W1 exactly once under random stops and dropped responses", .serialized)
 struct ExactlyOnceTests {
-    static let shape = WorkspaceWorkload.Shape(seed: 7, users: 6, accounts: 80, contactsPerAccount: 4, leads: 120, customRecords: 30,
+    // No custom records: the emulator does not relate Tasks to custom objects yet (see the report).
+    static let shape = WorkspaceWorkload.Shape(seed: 7, users: 6, accounts: 80, contactsPerAccount: 4, leads: 120, customRecords: 0,
                                                activities: 2_500, activityDateTimeField: true)
 
     @Test("every planned Task/Event exists exactly once after 25 stops", arguments: [true, false])
