@@ -68,8 +68,8 @@ extension OutboxDispatcher {
 
     static func reconcileQuery(_ chunk: [Outbox.Entry], object: WriteObject) -> String {
         let subjects = Set(chunk.compactMap { string($0.write, "Subject") }).sorted().map { "'\(soqlEscape($0))'" }
-        let dateField = object == .task ? "ActivityDate" : "StartDateTime"
-        var soql = "SELECT Id, Subject, OwnerId, WhoId, WhatId, \(dateField) FROM \(object.rawValue)"
+        let dateFields = object == .task ? "ActivityDate" : "ActivityDate, StartDateTime"
+        var soql = "SELECT Id, Subject, OwnerId, WhoId, WhatId, \(dateFields) FROM \(object.rawValue)"
         if !subjects.isEmpty { soql += " WHERE Subject IN (\(subjects.joined(separator: ",")))" }
         return soql
     }
