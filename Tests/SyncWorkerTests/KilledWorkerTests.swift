@@ -73,8 +73,8 @@ struct KilledWorkerTests {
         var kills = 0, selfKills = 0, runs = 0
         while kills + selfKills < 25 && runs < 80 {
             runs += 1
-            let child = try spawn(data: h.directory, url: h.emulator.baseURL, crash: 0.1)
-            try await Task.sleep(for: .milliseconds(100 + random.below(2000)))
+            let child = try spawn(data: h.directory, url: h.emulator.baseURL, crash: 0.3)
+            try await Task.sleep(for: .milliseconds(300 + random.below(2700)))
             var killedByUs = false
             if child.isRunning {
                 kill(child.processIdentifier, SIGKILL)
