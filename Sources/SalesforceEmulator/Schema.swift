@@ -101,6 +101,17 @@ public struct ObjectSchema: Sendable {
         fields.append(field)
         reindex()
     }
+
+    /// Adds `object` to the targets of the reference field `name`, in place (a custom object that
+    /// allows activities becomes a target of Task and Event `WhatId`).
+    mutating func addReferenceTarget(_ object: String, toField name: String) {
+        guard let i = fieldIndex[name], !fields[i].referenceTo.contains(object),
+            let pairs = fields[i].describe.objectValue
+        else { return }
+        fields[i].referenceTo.append(object)
+        let targets = JSON.array(fields[i].referenceTo.map { .string($0) })
+        fields[i].describe = .object(pairs.map { $0.0 == "referenceTo" ? ($0.0, targets) : $0 })
+    }
 }
 
 /// The org's objects: the recorded describes, the synthesised ones (Task, User, TaskRelation,
@@ -175,6 +186,8 @@ public struct SchemaCatalog: Sendable {
                                              templates: templates, fields: [("Name", "string", 80, false)])
             for f in spec.fields { o.addField(templates.customField(f)) }
             objects[spec.name] = o
+            // Custom objects here allow activities (R8 relates Tasks to them): they are WhatId targets.
+            for activity in ["Task", "Event"] { objects[activity]!.addReferenceTarget(spec.name, toField: "WhatId") }
         }
         // Activity custom fields are defined once on Activity and appear on Task and Event.
         for spec in settings.activityFields {

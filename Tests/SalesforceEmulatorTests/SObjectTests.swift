@@ -30,6 +30,20 @@ import Testing
         }
     }
 
+    @Test func aTaskCanBeRelatedToARecordOfACustomObject() async throws {
+        let h = try Harness(extraSettings: #","customObjects":[{"name":"Project__c","keyPrefix":"a01","fields":[{"name":"Contact__c","type":"reference","referenceTo":["Contact"]}]}]"#)
+        try await h.run { c in
+            let project = try await c.post("sobjects/Project__c/", #"{"Name":"Rollout","Contact__c":"003000000000001AAA"}"#)
+            #expect(project.status == 201)
+            let projectId = try #require(project.json?["id"]?.stringValue)
+            let task = try await c.post("sobjects/Task/", #"{"Subject":"Sent (New): Plan","WhoId":"003000000000001AAA","WhatId":"\#(projectId)","Status":"Completed"}"#)
+            #expect(task.status == 201, "custom objects allow activities: a WhatId target (R8)")
+            let describe = try await c.get("sobjects/Task/describe")
+            let whatId = describe.json?["fields"]?.arrayValue?.first { $0["name"]?.stringValue == "WhatId" }
+            #expect(whatId?["referenceTo"]?.arrayValue?.contains(.string("Project__c")) == true)
+        }
+    }
+
     @Test func checksumMatchesSalesforceForKnownIds() {
         // The well-known pair 001A0000006Vm9r / 001A0000006Vm9rIAC, and a hand-computed one.
         #expect(SalesforceId.normalized("001A0000006Vm9r") == "001A0000006Vm9rIAC")
