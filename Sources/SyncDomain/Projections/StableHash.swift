@@ -87,3 +87,41 @@ enum SHA256 {
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }
+
+/// FNV-1a, 64 bits: a small stable digest (the same on every run and machine, unlike `Hasher`)
+/// for content-derived ids and for recognising identical writes. Not for security.
+public struct FNV1a: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    @inline(__always) public mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+
+    /// The string's UTF-8 bytes, then a 0x1F separator (so `"ab","c"` and `"a","bc"` differ).
+    @inline(__always) public mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { for b in $0 { byte(b) } }
+        byte(0x1F)
+    }
+
+    /// The bytes, then a 0x1F separator.
+    public mutating func bytes(_ bytes: some Sequence<UInt8>) {
+        for b in bytes { byte(b) }
+        byte(0x1F)
+    }
+
+    /// Eight bytes, little-endian.
+    @inline(__always) public mutating func int(_ v: Int64) {
+        var x = UInt64(bitPattern: v)
+        for _ in 0..<8 {
+            byte(UInt8(truncatingIfNeeded: x))
+            x >>= 8
+        }
+    }
+
+    /// 16 lowercase hex digits.
+    public var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

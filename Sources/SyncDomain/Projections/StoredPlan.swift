@@ -36,22 +36,8 @@ public struct StoredPlan: Sendable, Hashable, Codable {
 /// A stable 64-bit digest (FNV-1a) of a write's fields other than the create-only
 /// `TaskSubtype`, to recognise an identical re-plan after the fields were compacted away.
 enum WriteDigest {
-    struct FNV {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        @inline(__always) mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        @inline(__always) mutating func string(_ s: String) {
-            var s = s
-            s.withUTF8 { for b in $0 { byte(b) } }
-            byte(0x1F)
-        }
-        @inline(__always) mutating func int(_ v: Int64) {
-            var x = UInt64(bitPattern: v)
-            for _ in 0..<8 { byte(UInt8(truncatingIfNeeded: x)); x >>= 8 }
-        }
-    }
-
     static func of(_ w: PlannedWrite) -> UInt64 {
-        var f = FNV()
+        var f = FNV1a()
         f.string(w.object.rawValue)
         f.string(w.operation.rawValue)
         for field in w.fields where field.name != "TaskSubtype" {
@@ -66,7 +52,7 @@ enum WriteDigest {
             case .null: f.byte(7)
             }
         }
-        return f.h
+        return f.value
     }
 }
 
