@@ -274,16 +274,24 @@ extension OrgState {
             return .error(APIError(404, "NOT_FOUND", "The requested resource does not exist"))
         }
         let object = schema.name
+        /// A record's body: a JSON object, or the error Salesforce answers.
+        func parseObjectBody() -> Result<[(String, JSON)], APIError> {
+            switch parseBody() {
+            case .success(let body):
+                guard let members = body.objectValue else {
+                    return .failure(APIError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object"))
+                }
+                return .success(members)
+            case .failure(let error): return .failure(error)
+            }
+        }
         switch (method, c.count) {
         case ("GET", 2):
             let entry = catalog.globalDescribe["sobjects"]?.arrayValue?.first { $0["name"]?.stringValue == object } ?? .null
             return Routed(status: 200, body: .object([("objectDescribe", entry), ("recentItems", .array([]))]))
         case ("POST", 2):
-            let body: JSON
-            switch parseBody() { case .success(let b): body = b; case .failure(let e): return .error(e) }
-            guard let fields = body.objectValue else {
-                return .error(APIError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object"))
-            }
+            let fields: [(String, JSON)]
+            switch parseObjectBody() { case .success(let members): fields = members; case .failure(let e): return .error(e) }
             var changes: [RecordChange] = []
             let stamp = nextStamp(now: now)
             switch write(object: object, id: nil, input: fields, mode: .create, stamp: stamp, userId: userId, changes: &changes) {
@@ -312,11 +320,8 @@ extension OrgState {
                 } }
                 return Routed(status: 200, body: recordJSON(existing, fields: only))
             case "PATCH":
-                let body: JSON
-                switch parseBody() { case .success(let b): body = b; case .failure(let e): return .error(e) }
-                guard let fields = body.objectValue else {
-                    return .error(APIError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object"))
-                }
+                let fields: [(String, JSON)]
+                switch parseObjectBody() { case .success(let members): fields = members; case .failure(let e): return .error(e) }
                 var changes: [RecordChange] = []
                 let stamp = nextStamp(now: now)
                 switch write(object: object, id: id, input: fields, mode: .update, stamp: stamp, userId: userId, changes: &changes) {
@@ -354,11 +359,8 @@ extension OrgState {
                 case .failure(let e): return .error(e)
                 }
             case "PATCH", "POST":
-                let body: JSON
-                switch parseBody() { case .success(let b): body = b; case .failure(let e): return .error(e) }
-                guard var fields = body.objectValue else {
-                    return .error(APIError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object"))
-                }
+                var fields: [(String, JSON)]
+                switch parseObjectBody() { case .success(let members): fields = members; case .failure(let e): return .error(e) }
                 var changes: [RecordChange] = []
                 let stamp = nextStamp(now: now)
                 switch upsertOne(object: object, keyField: f, key: value, fields: &fields, existing: matches.first, stamp: stamp,
