@@ -15,7 +15,7 @@ struct CrashSafetyTests {
     /// with SIGKILL at random moments, reopens the log after each kill, and checks that every
     /// acknowledged event is there exactly once at its acknowledged position, in order, with
     /// its payload intact and no gaps.
-    @Test("Every acknowledged append survives kill -9, exactly once, in order", .timeLimit(.minutes(3)))
+    @Test("Every acknowledged append survives kill -9, exactly once, in order", .timeLimit(.minutes(10)))
     func acknowledgedAppendsSurviveKill() async throws {
         let torture = try Self.tortureExecutable()
         try await withTemporaryDirectory { directory in
