@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // LMDB from Debian's liblmdb-dev. Only EventLog imports it.
@@ -75,13 +78,28 @@ let package = Package(
         ),
         // The Salesforce REST client: pure request builders and response parsers, auth, budget, a thin transport.
         .target(name: "Salesforce", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"), .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
-        // The worker's services: the outbox dispatcher (later: poller, sweeper, ingest).
+        // The worker's conversations with Salesforce: the outbox dispatcher, the reader (poll, audit, sweep, describe).
         .target(name: "SyncWorker", dependencies: ["Salesforce", "SyncStore", "SyncDomain", "EventLog", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        // `synclog run`: the worker's configuration, HTTP endpoints (ingest, real-time, metrics, health),
+        // logging and metrics, and the service group that runs every workspace's pipeline.
+        .target(
+            name: "WorkerService",
+            dependencies: [
+                "SyncWorker", "SyncStore", "SyncDomain", "Salesforce",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line tool: one file per subcommand, logic lives in the libraries.
         .executableTarget(
             name: "synclog",
             dependencies: [
-                "EventLog", "SyncDomain", "SyncStore", "SalesforceEmulator",
+                "EventLog", "SyncDomain", "SyncStore", "SalesforceEmulator", "SyncWorker", "WorkerService", "Salesforce",
+                "SyncWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,6 +140,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SalesforceTests", dependencies: ["Salesforce", "SalesforceEmulator"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkerServiceTests",
+            dependencies: [
+                "WorkerService", "SyncWorker", "SalesforceEmulator", "SyncStore", "SyncWorkloads",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SyncWorkerTests", dependencies: ["SyncWorker", "SalesforceEmulator", "SyncStore", "SyncWorkloads"], swiftSettings: swiftSettings),
         // Checks Schemas/ against the contract's examples with Python's jsonschema,
         // and against the Swift decoders, so the two never drift apart.
