@@ -114,6 +114,9 @@ public struct WorkerConfiguration: Sendable {
         self.listenPort = listenPort
     }
 
+    /// The endpoints' view of every workspace (names and tokens).
+    public var endpointWorkspaces: [EndpointWorkspace] { workspaces.map(\.endpointWorkspace) }
+
     /// Each workspace's configuration bytes (for `SyncStore.configure`), in file order.
     public var configurationBytes: [[UInt8]] { workspaces.map(\.configurationBytes) }
 

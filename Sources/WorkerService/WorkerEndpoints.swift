@@ -241,6 +241,11 @@ struct WorkerEndpoints: Sendable {
         let limits = JSONParser.Limits(maxDepth: InputLimits.maxDepth, maxBytes: max(bytes.count, 1))
         if first == UInt8(ascii: "[") {
             if case .array(let items)? = try? JSONParser.parse(bytes, limits: limits) {
+                // Each element's bytes as received (so a redelivery by JSON Lines reads as the same body, D1).
+                let raw = topLevelArrayElements(bytes)
+                if raw.count == items.count {
+                    return raw.enumerated().map { InputLines.Line($0.offset + 1, $0.element) }
+                }
                 return items.enumerated().map { InputLines.Line($0.offset + 1, $0.element.jsonBytes()) }
             }
             return [InputLines.Line(1, bytes)]
@@ -249,6 +254,46 @@ struct WorkerEndpoints: Sendable {
             return [InputLines.Line(1, bytes)]
         }
         return InputLines.lines(in: bytes)
+    }
+
+    /// The bytes of each element of a well-formed top-level JSON array, as received (surrounding whitespace dropped).
+    static func topLevelArrayElements(_ bytes: [UInt8]) -> [[UInt8]] {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let open = bytes.firstIndex(where: { !isSpace($0) }), bytes[open] == UInt8(ascii: "[") else { return [] }
+        var elements: [[UInt8]] = []
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var start = open + 1
+        func finish(_ end: Int) {
+            var a = start
+            var b = end
+            while a < b, isSpace(bytes[a]) { a += 1 }
+            while b > a, isSpace(bytes[b - 1]) { b -= 1 }
+            if a < b { elements.append(Array(bytes[a..<b])) }
+        }
+        var i = open + 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+            } else {
+                switch c {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+                case UInt8(ascii: "]") where depth == 0:
+                    finish(i)
+                    return elements
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                case UInt8(ascii: ",") where depth == 0:
+                    finish(i)
+                    start = i + 1
+                default: break
+                }
+            }
+            i += 1
+        }
+        return elements
     }
 
     /// The `workspace` string of an activity line, when it parses and has one.

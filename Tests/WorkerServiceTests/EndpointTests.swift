@@ -100,6 +100,50 @@ import WorkerService
     }
 }
 
+extension ActivitiesEndpointTests {
+    @Test func arrayElementsAreStoredAsReceivedSoARedeliveryIsTheSameBody() async throws {
+        try await withTemporaryDirectory { dir in
+            let h = try EndpointHarness(directory: dir)
+            defer { h.store.close() }
+            try await h.run { client in
+                // Spacing and an escape the writer would normalise: the stored body is the element as sent.
+                let element = Samples.activity(id: "a1").replacingOccurrences(of: "Pricing", with: "Pric\\u0069ng")
+                let array = "[ \(element) ,\n \(Samples.activity(id: "a2")) ]"
+                #expect(try await client.post("/activities", array, token: "ingest-acme-1234").json?["accepted"] as? Int == 2)
+                let again = try await client.post("/activities", element + "\n", token: "ingest-acme-1234")
+                #expect(again.json?["duplicates"] as? Int == 1)
+                // A pretty-printed single object is one activity, not lines.
+                let pretty = Samples.activity(id: "a3").replacingOccurrences(of: ",\"", with: ",\n  \"")
+                #expect(try await client.post("/activities", pretty, token: "ingest-acme-1234").json?["accepted"] as? Int == 1)
+            }
+            var differs: [Bool] = []
+            try h.store.scan { _, e in
+                if case .duplicateDelivery(let d) = e.event { differs.append(d.bodyDiffers) }
+                return true
+            }
+            #expect(differs == [false])
+        }
+    }
+
+    @Test func emptyAndOversizedBodiesAreRefusedAndNothingIsStored() async throws {
+        try await withTemporaryDirectory { dir in
+            let h = try EndpointHarness(directory: dir, settings: EndpointSettings(maxActivitiesBodyBytes: 1024))
+            defer { h.store.close() }
+            try await h.run { client in
+                let empty = try await client.post("/activities", " \n", token: "ingest-acme-1234")
+                #expect(empty.status == 400)
+                #expect((empty.json?["error"] as? String)?.contains("empty") == true)
+                let big = (1...5).map { Samples.activity(id: "a\($0)") }.joined(separator: "\n")
+                let tooLarge = try await client.post("/activities", big, token: "ingest-acme-1234")
+                #expect(tooLarge.status == 413)
+                #expect((tooLarge.json?["error"] as? String)?.contains("1024") == true)
+            }
+            #expect(try h.store.lastPosition() == 0)
+            #expect(try h.store.deadLetters().isEmpty)
+        }
+    }
+}
+
 @Suite struct ChangesEndpointTests {
     @Test func wrongTokenIs401AndNothingIsStoredEvenWhenMalformed() async throws {
         try await withTemporaryDirectory { dir in
