@@ -1,5 +1,5 @@
-public import Logging
 import Foundation
+public import Logging
 import SyncDomain
 import SyncStore
 import Synchronization
@@ -46,7 +46,8 @@ public struct JSONLogHandler: LogHandler {
 
     /// Key fragments whose values are never written (compared lowercased, anywhere in the key).
     public static let redactedKeyFragments = [
-        "email", "subject", "token", "authorization", "password", "secret", "privatekey", "name", "phone", "body", "recipient",
+        "email", "subject", "token", "authorization", "password", "secret", "privatekey", "name", "phone", "body",
+        "recipient",
         "address", "notes",
     ]
 

@@ -27,7 +27,10 @@ public final class Readiness: Sendable {
     private let state: Mutex<State>
 
     public init(workspaces: [String]) {
-        state = Mutex(State(order: workspaces, done: Dictionary(workspaces.map { ($0, Set<Stage>()) }, uniquingKeysWith: { a, _ in a })))
+        state = Mutex(
+            State(
+                order: workspaces,
+                done: Dictionary(workspaces.map { ($0, Set<Stage>()) }, uniquingKeysWith: { a, _ in a })))
     }
 
     /// Records that `workspace` reached `stage` (a workspace not given at init is added).
@@ -56,7 +59,9 @@ public final class Readiness: Sendable {
             if s.order.isEmpty { out.append("no workspace configured") }
             for workspace in s.order {
                 let done = s.done[workspace] ?? []
-                for stage in Stage.allCases where !done.contains(stage) { out.append("\(workspace): \(stage.rawValue)") }
+                for stage in Stage.allCases where !done.contains(stage) {
+                    out.append("\(workspace): \(stage.rawValue)")
+                }
             }
             return out
         }

@@ -1,6 +1,6 @@
+import Foundation
 public import Salesforce
 public import SyncDomain
-import Foundation
 
 /// One problem in a worker configuration file: where (its JSON path) and what.
 ///
@@ -126,18 +126,23 @@ public struct WorkerConfiguration: Sendable {
         path: String, environment: [String: String]? = nil
     ) throws(WorkerConfigurationError) -> WorkerConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw WorkerConfigurationError(file: path, problems: [.init(path: "", problem: "cannot read \(quote(path)) (\(SecretSource.whyUnreadable(path)))")])
+            throw WorkerConfigurationError(
+                file: path,
+                problems: [.init(path: "", problem: "cannot read \(quote(path)) (\(SecretSource.whyUnreadable(path)))")]
+            )
         }
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
-        return try load(bytes: [UInt8](data), file: path, directory: directory.isEmpty ? "/" : directory, environment: environment)
+        return try load(
+            bytes: [UInt8](data), file: path, directory: directory.isEmpty ? "/" : directory, environment: environment)
     }
 
     /// Checks a configuration already in memory; `directory` anchors relative file names.
     public static func load(
         bytes: [UInt8], file: String, directory: String, environment: [String: String]? = nil
     ) throws(WorkerConfigurationError) -> WorkerConfiguration {
-        var loader = ConfigurationLoader(directory: directory, environment: environment ?? ProcessInfo.processInfo.environment)
+        var loader = ConfigurationLoader(
+            directory: directory, environment: environment ?? ProcessInfo.processInfo.environment)
         let result = loader.load(bytes)
         guard loader.problems.isEmpty, let result else {
             throw WorkerConfigurationError(file: file, problems: loader.problems)
@@ -179,7 +184,8 @@ struct ConfigurationLoader {
     mutating func load(_ bytes: [UInt8]) -> WorkerConfiguration? {
         let value: JSONValue
         do throws(JSONParser.Failure) {
-            value = try JSONParser.parse(bytes, limits: .init(maxDepth: InputLimits.maxDepth, maxBytes: InputLimits.maxConfigurationBytes))
+            value = try JSONParser.parse(
+                bytes, limits: .init(maxDepth: InputLimits.maxDepth, maxBytes: InputLimits.maxConfigurationBytes))
         } catch {
             add("", error.description)
             return nil
@@ -213,7 +219,9 @@ struct ConfigurationLoader {
             loaded.append(result)
             if case .string(let name)? = JSONValue.object(members)["workspace"] {
                 if let first = names[name] {
-                    add(join(item.prefix, "workspace"), "workspace \(quoteIfShort(name)) is configured twice (also \(join(first, "workspace")))")
+                    add(
+                        join(item.prefix, "workspace"),
+                        "workspace \(quoteIfShort(name)) is configured twice (also \(join(first, "workspace")))")
                 } else {
                     names[name] = item.prefix
                 }
@@ -224,7 +232,8 @@ struct ConfigurationLoader {
             for other in listens.dropFirst() where other.listen != first.listen {
                 add(
                     join(other.prefix, "server.listen"),
-                    "all workspaces share one server; \(first.prefix.isEmpty ? "the first workspace" : first.prefix) listens on \(first.listen)")
+                    "all workspaces share one server; \(first.prefix.isEmpty ? "the first workspace" : first.prefix) listens on \(first.listen)"
+                )
             }
         }
         guard problems.isEmpty else { return nil }
@@ -297,7 +306,8 @@ struct WorkspaceCheck {
         guard loader.problems.count == before, let configuration, let credentials, let loginHost else { return nil }
         let bytes = WorkspaceConfigurationJSON.jsonValue(configuration).jsonBytes()
         return LoadedWorkspace(
-            configuration: configuration, ingestToken: ingestToken, realtimeToken: realtimeToken, credentials: credentials,
+            configuration: configuration, ingestToken: ingestToken, realtimeToken: realtimeToken,
+            credentials: credentials,
             loginHost: loginHost, configurationBytes: bytes)
     }
 
@@ -386,7 +396,8 @@ struct WorkspaceCheck {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         var host = String(text[..<colon])
         let portText = text[text.index(after: colon)...]
-        guard !portText.isEmpty, portText.allSatisfy(\.isASCII), let port = Int(portText), (0...65535).contains(port) else { return nil }
+        guard !portText.isEmpty, portText.allSatisfy(\.isASCII), let port = Int(portText), (0...65535).contains(port)
+        else { return nil }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(" "), !host.contains("/") else { return nil }
         return (host, port)
@@ -413,7 +424,8 @@ struct WorkspaceCheck {
     }
 
     static let removableSections: Set<String> = [
-        "internalDomains", "excludedAddresses", "excludedDomains", "systemLocalParts", "salesforce", "schedule", "server",
+        "internalDomains", "excludedAddresses", "excludedDomains", "systemLocalParts", "salesforce", "schedule",
+        "server",
         "subjectTemplates", "users",
     ]
 
@@ -438,7 +450,11 @@ struct WorkspaceCheck {
         let rest = path.dropFirst(name.count)
         func value(_ n: String) -> JSONValue? { members.first { $0.name == n }?.value }
         func set(_ n: String, _ v: JSONValue) {
-            if let i = members.firstIndex(where: { $0.name == n }) { members[i].value = v } else { members.append(.init(n, v)) }
+            if let i = members.firstIndex(where: { $0.name == n }) {
+                members[i].value = v
+            } else {
+                members.append(.init(n, v))
+            }
         }
         switch name {
         case "workspace":
@@ -456,15 +472,20 @@ struct WorkspaceCheck {
                 set("roles", .object([.init(defaultRole, .object([]))]))
                 return true
             }
-            if rest.hasPrefix("."), let i = roles.firstIndex(where: { rest.dropFirst().hasPrefix($0.name) }), roles[i].value != .object([]) {
+            if rest.hasPrefix("."), let i = roles.firstIndex(where: { rest.dropFirst().hasPrefix($0.name) }),
+                roles[i].value != .object([])
+            {
                 roles[i].value = .object([])
             } else {
-                roles = roles.filter { (1...64).contains($0.name.unicodeScalars.count) }.map { .init($0.name, .object([])) }
+                roles = roles.filter { (1...64).contains($0.name.unicodeScalars.count) }.map {
+                    .init($0.name, .object([]))
+                }
                 if roles.isEmpty { roles = [.init(defaultRole, .object([]))] }
             }
             set("roles", .object(roles))
         case "users":
-            if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"), let i = Int(rest[rest.index(after: rest.startIndex)..<close]),
+            if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"),
+                let i = Int(rest[rest.index(after: rest.startIndex)..<close]),
                 case .array(var users)? = value("users"), users.indices.contains(i)
             {
                 users[i] = placeholderUser(i)
@@ -482,7 +503,8 @@ struct WorkspaceCheck {
     /// A valid user standing in for one with a problem, so the others are still checked.
     static func placeholderUser(_ i: Int) -> JSONValue {
         .object([
-            .init("id", .string("synclog.placeholder.\(i)")), .init("email", .string("placeholder\(i)@placeholder.example")),
+            .init("id", .string("synclog.placeholder.\(i)")),
+            .init("email", .string("placeholder\(i)@placeholder.example")),
             .init("salesforceUserId", .string("005000000000000AAA")), .init("timeZone", .string("UTC")),
         ])
     }

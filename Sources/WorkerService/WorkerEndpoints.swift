@@ -1,10 +1,10 @@
-public import Hummingbird
-public import Logging
-public import SyncStore
-public import SyncDomain
 import EventLog
 import HTTPTypes
+public import Hummingbird
+public import Logging
 import NIOCore
+public import SyncDomain
+public import SyncStore
 
 /// The endpoints' view of one workspace: its name and the bearer tokens that select it.
 ///
@@ -32,7 +32,9 @@ public struct EndpointSettings: Sendable {
     /// The `Sforce-Call-Options` client our own writes carry: changes whose `changeOrigin` names it are dropped (C2).
     public var ownClient: String
 
-    public init(maxChangesBodyBytes: Int = 4 << 20, maxActivitiesBodyBytes: Int = 64 << 20, ownClient: String = "synclog") {
+    public init(
+        maxChangesBodyBytes: Int = 4 << 20, maxActivitiesBodyBytes: Int = 64 << 20, ownClient: String = "synclog"
+    ) {
         self.maxChangesBodyBytes = maxChangesBodyBytes
         self.maxActivitiesBodyBytes = maxActivitiesBodyBytes
         self.ownClient = ownClient
@@ -69,7 +71,8 @@ public func buildWorkerApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildWorkerRouter(
-        store: store, workspaces: workspaces, metrics: metrics, readiness: readiness, settings: settings, logger: logger,
+        store: store, workspaces: workspaces, metrics: metrics, readiness: readiness, settings: settings,
+        logger: logger,
         now: now, onAppended: onAppended)
     return Application(
         router: router,
@@ -90,7 +93,8 @@ public func buildWorkerRouter(
     onAppended: @escaping @Sendable (String) -> Void = { _ in }
 ) -> Router<BasicRequestContext> {
     let endpoints = WorkerEndpoints(
-        store: store, workspaces: workspaces, metrics: metrics, readiness: readiness, settings: settings, logger: logger,
+        store: store, workspaces: workspaces, metrics: metrics, readiness: readiness, settings: settings,
+        logger: logger,
         now: now, onAppended: onAppended)
     let router = Router(context: BasicRequestContext.self)
     router.post("/activities") { request, _ in await endpoints.activities(request) }
@@ -121,7 +125,8 @@ struct WorkerEndpoints: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
+            status: .init(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
     }
 
     static func error(_ status: Int, _ message: String) -> Response {
@@ -160,7 +165,9 @@ struct WorkerEndpoints: Sendable {
     enum BodyFailure: Error { case tooLarge, unreadable }
 
     func collectBody(_ request: Request, limit: Int) async -> Result<[UInt8], BodyFailure> {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return .failure(.tooLarge) }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            return .failure(.tooLarge)
+        }
         do {
             let buffer = try await request.body.collect(upTo: limit)
             return .success(Array(buffer.readableBytesView))
@@ -176,18 +183,22 @@ struct WorkerEndpoints: Sendable {
     func activities(_ request: Request) async -> Response {
         let endpoint = "/activities"
         guard let workspace = workspace(for: request, token: \.ingestToken) else {
-            return fail(endpoint, 401, "missing or wrong bearer token (Authorization: Bearer <the workspace's ingest token>)")
+            return fail(
+                endpoint, 401, "missing or wrong bearer token (Authorization: Bearer <the workspace's ingest token>)")
         }
         let bytes: [UInt8]
         switch await collectBody(request, limit: settings.maxActivitiesBodyBytes) {
         case .success(let b): bytes = b
         case .failure(.tooLarge):
-            return fail(endpoint, 413, "the body is larger than the limit of \(settings.maxActivitiesBodyBytes) bytes; nothing was stored")
+            return fail(
+                endpoint, 413,
+                "the body is larger than the limit of \(settings.maxActivitiesBodyBytes) bytes; nothing was stored")
         case .failure(.unreadable): return fail(endpoint, 400, "the body could not be read")
         }
         let lines = Self.activityLines(bytes)
         guard !lines.isEmpty else {
-            return fail(endpoint, 400, "the body is empty; send one activity (a JSON object), an array of them, or JSON Lines")
+            return fail(
+                endpoint, 400, "the body is empty; send one activity (a JSON object), an array of them, or JSON Lines")
         }
         let receivedAt = now()
         var own: [InputLines.Line] = []
@@ -197,7 +208,8 @@ struct WorkerEndpoints: Sendable {
                 foreign.append(
                     DeadLetter(
                         source: Self.activitiesSource, line: line.number,
-                        reason: "workspace: not the workspace of the bearer token", kind: "activity", receivedAt: receivedAt,
+                        reason: "workspace: not the workspace of the bearer token", kind: "activity",
+                        receivedAt: receivedAt,
                         bytes: line.bytes))
             } else {
                 own.append(line)
@@ -208,7 +220,9 @@ struct WorkerEndpoints: Sendable {
             for letter in foreign { try await store.keep(letter) }
             report = try await store.ingestActivities(own, source: Self.activitiesSource, now: receivedAt)
         } catch {
-            logger.error("server.activities.store_failed", metadata: ["workspace": "\(workspace.name)", "error": "\(error.code)"])
+            logger.error(
+                "server.activities.store_failed",
+                metadata: ["workspace": "\(workspace.name)", "error": "\(error.code)"])
             return fail(endpoint, 503, "the activities could not be stored; retry later")
         }
         report.rejected += foreign.count
@@ -219,7 +233,8 @@ struct WorkerEndpoints: Sendable {
         logger.info(
             "server.activities",
             metadata: [
-                "workspace": "\(workspace.name)", "accepted": "\(report.accepted)", "duplicates": "\(report.duplicates)",
+                "workspace": "\(workspace.name)", "accepted": "\(report.accepted)",
+                "duplicates": "\(report.duplicates)",
                 "rejected": "\(report.rejected)",
             ])
         let errors = JSONValue.array(
@@ -229,7 +244,8 @@ struct WorkerEndpoints: Sendable {
         return answer(
             endpoint, report.accepted > 0 ? 202 : 200,
             .object([
-                .init("accepted", .number(Double(report.accepted))), .init("duplicates", .number(Double(report.duplicates))),
+                .init("accepted", .number(Double(report.accepted))),
+                .init("duplicates", .number(Double(report.duplicates))),
                 .init("rejected", .number(Double(report.rejected))), .init("errors", errors),
             ]))
     }
@@ -237,7 +253,9 @@ struct WorkerEndpoints: Sendable {
     /// The lines of an activities body: one JSON object (possibly spread over lines), a JSON array
     /// (element k is line k), or JSON Lines.
     static func activityLines(_ bytes: [UInt8]) -> [InputLines.Line] {
-        guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else { return [] }
+        guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
+            return []
+        }
         let limits = JSONParser.Limits(maxDepth: InputLimits.maxDepth, maxBytes: max(bytes.count, 1))
         if first == UInt8(ascii: "[") {
             if case .array(let items)? = try? JSONParser.parse(bytes, limits: limits) {
@@ -276,7 +294,13 @@ struct WorkerEndpoints: Sendable {
         while i < bytes.count {
             let c = bytes[i]
             if inString {
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else {
                 switch c {
                 case UInt8(ascii: "\""): inString = true
@@ -298,7 +322,9 @@ struct WorkerEndpoints: Sendable {
 
     /// The `workspace` string of an activity line, when it parses and has one.
     static func workspaceField(_ bytes: [UInt8]) -> String? {
-        guard let value = try? JSONParser.parse(bytes, limits: .init(maxDepth: InputLimits.maxDepth, maxBytes: InputLimits.maxLineBytes)),
+        guard
+            let value = try? JSONParser.parse(
+                bytes, limits: .init(maxDepth: InputLimits.maxDepth, maxBytes: InputLimits.maxLineBytes)),
             case .string(let name)? = value["workspace"]
         else { return nil }
         return name
@@ -309,13 +335,17 @@ struct WorkerEndpoints: Sendable {
     func changes(_ request: Request) async -> Response {
         let endpoint = "/salesforce/changes"
         guard let workspace = workspace(for: request, token: \.realtimeToken) else {
-            return fail(endpoint, 401, "missing or wrong bearer token (Authorization: Bearer <the workspace's real-time token>)")
+            return fail(
+                endpoint, 401, "missing or wrong bearer token (Authorization: Bearer <the workspace's real-time token>)"
+            )
         }
         let bytes: [UInt8]
         switch await collectBody(request, limit: settings.maxChangesBodyBytes) {
         case .success(let b): bytes = b
         case .failure(.tooLarge):
-            return fail(endpoint, 413, "the body is larger than the limit of \(settings.maxChangesBodyBytes) bytes; nothing was stored")
+            return fail(
+                endpoint, 413,
+                "the body is larger than the limit of \(settings.maxChangesBodyBytes) bytes; nothing was stored")
         case .failure(.unreadable): return fail(endpoint, 400, "the body could not be read")
         }
         let receivedAt = now()
@@ -362,7 +392,8 @@ struct WorkerEndpoints: Sendable {
                 start = end
             }
         } catch {
-            logger.error("server.changes.store_failed", metadata: ["workspace": "\(workspace.name)", "error": "\(error.code)"])
+            logger.error(
+                "server.changes.store_failed", metadata: ["workspace": "\(workspace.name)", "error": "\(error.code)"])
             return fail(endpoint, 503, "the changes could not be stored; retry later")
         }
         metrics.appended(workspace: workspace.name, source: "realtime", count: accepted)
@@ -387,7 +418,9 @@ struct WorkerEndpoints: Sendable {
     /// Salesforce sets it from the `Sforce-Call-Options` header of the write (`...;client=synclog`).
     static func ownWriteFlags(_ bytes: [UInt8], count: Int, client: String) -> [Bool] {
         let limits = JSONParser.Limits(maxDepth: InputLimits.maxDepth, maxBytes: max(bytes.count, 1))
-        guard let value = try? JSONParser.parse(bytes, limits: limits) else { return Array(repeating: false, count: count) }
+        guard let value = try? JSONParser.parse(bytes, limits: limits) else {
+            return Array(repeating: false, count: count)
+        }
         let items: [JSONValue]
         if case .array(let elements) = value { items = elements } else { items = [value] }
         var flags = items.map { item -> Bool in

@@ -90,7 +90,8 @@ public final class WorkerMetrics: Sendable {
     public func dispatchLatency(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        Timer(label: "synclog_dispatch_latency_seconds", dimensions: [], factory: factory).recordNanoseconds(nanoseconds)
+        Timer(label: "synclog_dispatch_latency_seconds", dimensions: [], factory: factory).recordNanoseconds(
+            nanoseconds)
     }
 
     /// An HTTP request to an endpoint (`/activities`, `/salesforce/changes`) and its status.

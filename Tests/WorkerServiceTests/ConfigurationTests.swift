@@ -8,9 +8,12 @@ import WorkerService
 func workspaceJSON(
     name: String = "acme", users: String? = nil, salesforce: String? = nil, server: String? = nil, extra: String = ""
 ) -> String {
-    let defaultUsers = #"[{"id":"u_alice","email":"alice@acme.com","salesforceUserId":"005000000000001AAA","role":"sales","timeZone":"America/Los_Angeles"}]"#
-    let defaultSalesforce = #"{"instanceUrl":"https://127.0.0.1:8443","loginUrl":"https://127.0.0.1:8443","apiVersion":"62.0","auth":{"kind":"refreshToken","clientId":"client-1","refreshTokenFile":"rt.txt"}}"#
-    let defaultServer = #"{"listen":"127.0.0.1:8080","ingestTokenFile":"ingest.txt","realtimeTokenEnv":"SYNCLOG_TEST_REALTIME"}"#
+    let defaultUsers =
+        #"[{"id":"u_alice","email":"alice@acme.com","salesforceUserId":"005000000000001AAA","role":"sales","timeZone":"America/Los_Angeles"}]"#
+    let defaultSalesforce =
+        #"{"instanceUrl":"https://127.0.0.1:8443","loginUrl":"https://127.0.0.1:8443","apiVersion":"62.0","auth":{"kind":"refreshToken","clientId":"client-1","refreshTokenFile":"rt.txt"}}"#
+    let defaultServer =
+        #"{"listen":"127.0.0.1:8080","ingestTokenFile":"ingest.txt","realtimeTokenEnv":"SYNCLOG_TEST_REALTIME"}"#
     return """
         {"workspace":"\(name)","internalDomains":["acme.com"],"defaultRole":"sales",
          "roles":{"sales":{"firstOnly":true}},
@@ -62,7 +65,8 @@ let testEnvironment = ["SYNCLOG_TEST_REALTIME": "realtime-secret-value"]
         try await withTemporaryDirectory { dir in
             try writeSecrets(in: dir)
             try write("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n", to: dir + "/key.pem")
-            let jwt = #"{"instanceUrl":"https://globex.my.salesforce.com","loginUrl":"https://login.salesforce.com","apiVersion":"61.0","auth":{"kind":"jwtBearer","clientId":"c2","username":"sync@globex.com","privateKeyFile":"key.pem"}}"#
+            let jwt =
+                #"{"instanceUrl":"https://globex.my.salesforce.com","loginUrl":"https://login.salesforce.com","apiVersion":"61.0","auth":{"kind":"jwtBearer","clientId":"c2","username":"sync@globex.com","privateKeyFile":"key.pem"}}"#
             let file = "[\(workspaceJSON()),\(workspaceJSON(name: "globex", users: "[]", salesforce: jwt))]"
             try write(file, to: dir + "/worker.json")
             let configuration = try WorkerConfiguration.load(path: dir + "/worker.json", environment: testEnvironment)
@@ -87,14 +91,17 @@ let testEnvironment = ["SYNCLOG_TEST_REALTIME": "realtime-secret-value"]
                  {"id":"u_bob","email":"bob@acme.com","salesforceUserId":"005000000000002AAA","role":"marketing","timeZone":"UTC"},
                  {"id":"u_carol","email":"carol@acme.com","timeZone":"UTC"}]
                 """
-            let salesforce = #"{"instanceUrl":"ftp://files.acme.com","loginUrl":"https://","apiVersion":"62.0","auth":{"kind":"jwtBearer","clientId":"c","username":"sync@acme.com","privateKeyFile":"missing.pem"}}"#
-            let server = #"{"listen":"localhost","ingestTokenFile":"empty.txt","realtimeTokenEnv":"SYNCLOG_UNSET_VARIABLE"}"#
+            let salesforce =
+                #"{"instanceUrl":"ftp://files.acme.com","loginUrl":"https://","apiVersion":"62.0","auth":{"kind":"jwtBearer","clientId":"c","username":"sync@acme.com","privateKeyFile":"missing.pem"}}"#
+            let server =
+                #"{"listen":"localhost","ingestTokenFile":"empty.txt","realtimeTokenEnv":"SYNCLOG_UNSET_VARIABLE"}"#
             let file = workspaceJSON(users: users, salesforce: salesforce, server: server, extra: #","colour":"blue""#)
             try write(file, to: dir + "/worker.json")
             let error = try #require(throws: WorkerConfigurationError.self) {
                 try WorkerConfiguration.load(path: dir + "/worker.json", environment: testEnvironment)
             }
-            let byPath = Dictionary(error.problems.map { ($0.path, $0.problem) }, uniquingKeysWith: { a, b in a + "; " + b })
+            let byPath = Dictionary(
+                error.problems.map { ($0.path, $0.problem) }, uniquingKeysWith: { a, b in a + "; " + b })
             #expect(byPath[""]?.contains("unknown field \"colour\"") == true)
             #expect(byPath["users[1].role"] == "names no role in roles")
             #expect(byPath["users[2]"] == "missing field salesforceUserId")
@@ -117,7 +124,8 @@ let testEnvironment = ["SYNCLOG_TEST_REALTIME": "realtime-secret-value"]
         try await withTemporaryDirectory { dir in
             try writeSecrets(in: dir)
             let other = #"{"listen":"127.0.0.1:9090","ingestTokenFile":"ingest.txt"}"#
-            let file = "[\(workspaceJSON()),\(workspaceJSON(server: other)),\(workspaceJSON(name: "globex", salesforce: "null", extra: ""))]"
+            let file =
+                "[\(workspaceJSON()),\(workspaceJSON(server: other)),\(workspaceJSON(name: "globex", salesforce: "null", extra: ""))]"
             try write(file, to: dir + "/worker.json")
             let error = try #require(throws: WorkerConfigurationError.self) {
                 try WorkerConfiguration.load(path: dir + "/worker.json", environment: testEnvironment)
@@ -126,7 +134,9 @@ let testEnvironment = ["SYNCLOG_TEST_REALTIME": "realtime-secret-value"]
             #expect(paths.contains("workspaces[1].workspace"))
             #expect(paths.contains("workspaces[1].server.listen"))
             #expect(paths.contains("workspaces[2].salesforce"))
-            #expect(error.problems.first { $0.path == "workspaces[1].server.listen" }?.problem.contains("127.0.0.1:8080") == true)
+            #expect(
+                error.problems.first { $0.path == "workspaces[1].server.listen" }?.problem.contains("127.0.0.1:8080")
+                    == true)
         }
     }
 

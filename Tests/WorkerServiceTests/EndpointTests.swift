@@ -17,7 +17,9 @@ import WorkerService
                 let array = "[\(Samples.activity(id: "a2")),\(Samples.activity(id: "a3"))]"
                 let two = try await client.post("/activities", array, token: "ingest-acme-1234")
                 #expect(two.json?["accepted"] as? Int == 2)
-                let lines = Samples.activity(id: "a4") + "\n\n" + Samples.activity(id: "a5") + "\n" + Samples.activity(id: "a1") + "\n"
+                let lines =
+                    Samples.activity(id: "a4") + "\n\n" + Samples.activity(id: "a5") + "\n" + Samples.activity(id: "a1")
+                    + "\n"
                 let three = try await client.post("/activities", lines, token: "ingest-acme-1234")
                 #expect(three.status == 202)
                 #expect(three.json?["accepted"] as? Int == 2)
@@ -39,7 +41,8 @@ import WorkerService
                 #expect(wrong.status == 401)
                 #expect(wrong.json?["error"] is String)
                 #expect(!wrong.text.contains("ingest-acme"))
-                let realtimeToken = try await client.post("/activities", Samples.activity(id: "a1"), token: "realtime-acme-5678")
+                let realtimeToken = try await client.post(
+                    "/activities", Samples.activity(id: "a1"), token: "realtime-acme-5678")
                 #expect(realtimeToken.status == 401)
                 let none = try await client.post("/activities", Samples.activity(id: "a1"), token: nil)
                 #expect(none.status == 401)
@@ -55,7 +58,8 @@ import WorkerService
             let h = try EndpointHarness(directory: dir)
             defer { h.store.close() }
             try await h.run { client in
-                let bad = #"{"id":"a9","workspace":"acme","type":"email.sent","occurredAt":"yesterday","userId":"u_alice"}"#
+                let bad =
+                    #"{"id":"a9","workspace":"acme","type":"email.sent","occurredAt":"yesterday","userId":"u_alice"}"#
                 let body = Samples.activity(id: "a1") + "\n" + bad + "\n" + "not json at all\n"
                 let answer = try await client.post("/activities", body, token: "ingest-acme-1234")
                 #expect(answer.status == 202)
@@ -84,7 +88,8 @@ import WorkerService
                 #expect(errors.first?["line"] as? Int == 2)
                 #expect((errors.first?["reason"] as? String)?.contains("workspace") == true)
                 // The same line with globex's token goes in.
-                let globex = try await client.post("/activities", Samples.activity(id: "g1", workspace: "globex"), token: "ingest-globex-9999")
+                let globex = try await client.post(
+                    "/activities", Samples.activity(id: "g1", workspace: "globex"), token: "ingest-globex-9999")
                 #expect(globex.json?["accepted"] as? Int == 1)
             }
             let letters = try h.store.deadLetters()
@@ -109,12 +114,16 @@ extension ActivitiesEndpointTests {
                 // Spacing and an escape the writer would normalise: the stored body is the element as sent.
                 let element = Samples.activity(id: "a1").replacingOccurrences(of: "Pricing", with: "Pric\\u0069ng")
                 let array = "[ \(element) ,\n \(Samples.activity(id: "a2")) ]"
-                #expect(try await client.post("/activities", array, token: "ingest-acme-1234").json?["accepted"] as? Int == 2)
+                #expect(
+                    try await client.post("/activities", array, token: "ingest-acme-1234").json?["accepted"] as? Int
+                        == 2)
                 let again = try await client.post("/activities", element + "\n", token: "ingest-acme-1234")
                 #expect(again.json?["duplicates"] as? Int == 1)
                 // A pretty-printed single object is one activity, not lines.
                 let pretty = Samples.activity(id: "a3").replacingOccurrences(of: ",\"", with: ",\n  \"")
-                #expect(try await client.post("/activities", pretty, token: "ingest-acme-1234").json?["accepted"] as? Int == 1)
+                #expect(
+                    try await client.post("/activities", pretty, token: "ingest-acme-1234").json?["accepted"] as? Int
+                        == 1)
             }
             var differs: [Bool] = []
             try h.store.scan { _, e in
@@ -151,7 +160,9 @@ extension ActivitiesEndpointTests {
             defer { h.store.close() }
             try await h.run { client in
                 #expect(try await client.post("/salesforce/changes", Samples.change(1), token: "nope").status == 401)
-                #expect(try await client.post("/salesforce/changes", Samples.change(1), token: "ingest-acme-1234").status == 401)
+                #expect(
+                    try await client.post("/salesforce/changes", Samples.change(1), token: "ingest-acme-1234").status
+                        == 401)
                 #expect(try await client.post("/salesforce/changes", "{not json", token: nil).status == 401)
                 let malformed = try await client.post("/salesforce/changes", "{not json", token: "wrong")
                 #expect(malformed.status == 401)
@@ -185,11 +196,13 @@ extension ActivitiesEndpointTests {
             let h = try EndpointHarness(directory: dir)
             defer { h.store.close() }
             try await h.run { client in
-                let broken = try await client.post("/salesforce/changes", "{\"object\":\"Contact\",", token: "realtime-acme-5678")
+                let broken = try await client.post(
+                    "/salesforce/changes", "{\"object\":\"Contact\",", token: "realtime-acme-5678")
                 #expect(broken.status == 400)
                 #expect((broken.json?["error"] as? String)?.contains("not valid JSON") == true)
                 // Valid JSON, invalid change: the second element has no record id; the whole body is refused.
-                let invalid = "[\(Samples.change(1)),{\"object\":\"Contact\",\"changeType\":\"UPDATE\",\"record\":{\"Email\":\"x@y.com\"},\"source\":\"realtime\"}]"
+                let invalid =
+                    "[\(Samples.change(1)),{\"object\":\"Contact\",\"changeType\":\"UPDATE\",\"record\":{\"Email\":\"x@y.com\"},\"source\":\"realtime\"}]"
                 let answer = try await client.post("/salesforce/changes", invalid, token: "realtime-acme-5678")
                 #expect(answer.status == 400)
                 let error = answer.json?["error"] as? String ?? ""
@@ -210,7 +223,8 @@ extension ActivitiesEndpointTests {
             let h = try EndpointHarness(directory: dir)
             defer { h.store.close() }
             try await h.run { client in
-                let body = "[\(Samples.change(1)),\(Samples.change(2, origin: "com/salesforce/api/rest/62.0;client=synclog")),\(Samples.change(3, origin: "client=someone-else"))]"
+                let body =
+                    "[\(Samples.change(1)),\(Samples.change(2, origin: "com/salesforce/api/rest/62.0;client=synclog")),\(Samples.change(3, origin: "client=someone-else"))]"
                 let answer = try await client.post("/salesforce/changes", body, token: "realtime-acme-5678")
                 #expect(answer.status == 202)
                 #expect(answer.json?["accepted"] as? Int == 2)
@@ -242,7 +256,8 @@ extension ActivitiesEndpointTests {
                         let request = next
                         next += 1
                         group.addTask {
-                            let body = "[" + (0..<100).map { Samples.change(request * 100 + $0) }.joined(separator: ",") + "]"
+                            let body =
+                                "[" + (0..<100).map { Samples.change(request * 100 + $0) }.joined(separator: ",") + "]"
                             let answer = try await client.post("/salesforce/changes", body, token: "realtime-acme-5678")
                             #expect(answer.status == 202)
                             return answer.json?["accepted"] as? Int ?? -1
@@ -257,7 +272,9 @@ extension ActivitiesEndpointTests {
                     #expect(accepted == 10_000)
                 }
             }
-            let changes = try h.eventCount { if case .salesforceRecordChanged = $0 { return true } else { return false } }
+            let changes = try h.eventCount {
+                if case .salesforceRecordChanged = $0 { return true } else { return false }
+            }
             #expect(changes == 10_000)
             #expect(try h.store.lastPosition() == 10_000)
         }
@@ -297,7 +314,9 @@ extension ActivitiesEndpointTests {
             let h = try EndpointHarness(directory: dir)
             defer { h.store.close() }
             try await h.run { client in
-                _ = try await client.post("/activities", Samples.activity(id: "a1") + "\n" + Samples.activity(id: "a2"), token: "ingest-acme-1234")
+                _ = try await client.post(
+                    "/activities", Samples.activity(id: "a1") + "\n" + Samples.activity(id: "a2"),
+                    token: "ingest-acme-1234")
                 _ = try await client.post("/activities", Samples.activity(id: "a3"), token: "bad")
                 _ = try await client.post("/salesforce/changes", Samples.change(1), token: "realtime-globex-0000")
                 h.metrics.observeOutbox(workspace: "acme", depth: 3, oldestAgeSeconds: 12.5)
@@ -307,15 +326,21 @@ extension ActivitiesEndpointTests {
                 #expect(page.contentType?.hasPrefix("text/plain") == true)
                 let lines = page.text.split(separator: "\n").map(String.init)
                 func value(_ prefix: String, _ labels: [String]) -> String? {
-                    lines.first { $0.hasPrefix(prefix + "{") && labels.allSatisfy($0.contains) }?.split(separator: " ").last.map(String.init)
+                    lines.first { $0.hasPrefix(prefix + "{") && labels.allSatisfy($0.contains) }?.split(separator: " ")
+                        .last.map(String.init)
                 }
                 #expect(value("synclog_events_appended_total", [#"workspace="acme""#, #"source="activities""#]) == "2")
                 #expect(value("synclog_events_appended_total", [#"workspace="globex""#, #"source="realtime""#]) == "1")
                 #expect(value("synclog_ingest_requests_total", [#"endpoint="/activities""#, #"status="202""#]) == "1")
                 #expect(value("synclog_ingest_requests_total", [#"endpoint="/activities""#, #"status="401""#]) == "1")
-                #expect(value("synclog_ingest_requests_total", [#"endpoint="/salesforce/changes""#, #"status="202""#]) == "1")
+                #expect(
+                    value("synclog_ingest_requests_total", [#"endpoint="/salesforce/changes""#, #"status="202""#])
+                        == "1")
                 #expect(value("synclog_outbox_depth", [#"workspace="acme""#]) == "3.0")
-                #expect(lines.contains { $0.hasPrefix("synclog_realtime_lag_seconds{") && $0.contains(#"workspace="globex""#) })
+                #expect(
+                    lines.contains {
+                        $0.hasPrefix("synclog_realtime_lag_seconds{") && $0.contains(#"workspace="globex""#)
+                    })
                 #expect(lines.contains { $0.hasPrefix("synclog_dispatch_latency_seconds_count") && $0.hasSuffix(" 1") })
             }
         }

@@ -6,6 +6,7 @@ import NIOCore
 import Prometheus
 import SyncDomain
 import SyncStore
+import Synchronization
 import Testing
 import WorkerService
 
@@ -60,10 +61,12 @@ struct EndpointHarness {
         appended = AppendedRecorder()
     }
 
-    func run(_ mode: TestingSetup = .router, _ body: @escaping @Sendable (TestClient) async throws -> Void) async throws {
+    func run(_ mode: TestingSetup = .router, _ body: @escaping @Sendable (TestClient) async throws -> Void) async throws
+    {
         let recorder = appended
         let app = buildWorkerApplication(
-            store: store, workspaces: Self.workspaces, metrics: metrics, readiness: readiness, host: "127.0.0.1", port: 0,
+            store: store, workspaces: Self.workspaces, metrics: metrics, readiness: readiness, host: "127.0.0.1",
+            port: 0,
             settings: settings, onAppended: { recorder.record($0) })
         try await app.test(mode) { client in try await body(TestClient(client: client)) }
     }
@@ -86,8 +89,6 @@ final class AppendedRecorder: Sendable {
     var workspaces: [String] { calls.withLock { $0 } }
 }
 
-import Synchronization
-
 /// A small client: status and body text.
 struct TestClient: Sendable {
     let client: any TestClientProtocol
@@ -99,11 +100,15 @@ struct TestClient: Sendable {
         var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] }
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, token: String? = nil) async throws -> Answer {
+    func call(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, token: String? = nil) async throws
+        -> Answer
+    {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { r in
+        return try await client.execute(
+            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { r in
             Answer(status: Int(r.status.code), text: String(buffer: r.body), contentType: r.headers[.contentType])
         }
     }
