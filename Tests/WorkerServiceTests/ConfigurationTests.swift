@@ -1,6 +1,7 @@
 import Foundation
 import Salesforce
 import SyncDomain
+import SyncStore
 import Testing
 import WorkerService
 
@@ -152,6 +153,27 @@ let testEnvironment = ["SYNCLOG_TEST_REALTIME": "realtime-secret-value"]
             }
             #expect(bad.problems.count == 1)
             #expect(bad.problems.first?.problem.contains("not valid JSON") == true)
+        }
+    }
+}
+
+@Suite struct WorkerConfigurationStoreTests {
+    @Test func configurationBytesConfigureTheStoreAndTokensReachTheEndpoints() async throws {
+        try await withTemporaryDirectory { dir in
+            try writeSecrets(in: dir)
+            try write(workspaceJSON(), to: dir + "/worker.json")
+            let configuration = try WorkerConfiguration.load(path: dir + "/worker.json", environment: testEnvironment)
+            let store = try SyncStore(directory: dir + "/data")
+            defer { store.close() }
+            for bytes in configuration.configurationBytes {
+                let reports = try await store.configure(bytes, source: "worker.json", now: .now)
+                #expect(reports.map(\.appended) == [true])
+            }
+            #expect(try store.configurationInForce(workspace: "acme")?.configuration == configuration.workspaces[0].configuration)
+            let endpoints = configuration.endpointWorkspaces
+            #expect(endpoints.map(\.name) == ["acme"])
+            #expect(endpoints.first?.ingestToken == "ingest-secret-value")
+            #expect(!"\(endpoints)".contains("secret-value"))
         }
     }
 }
