@@ -47,7 +47,7 @@ extension SyncStore {
     public func catchUp() async throws(SyncStoreError) -> (state: SyncState, report: CatchUpReport) {
         var state = SyncState.initial
         var next: UInt64 = 1
-        if let checkpoint = try storedCheckpoint(SyncState.self) {
+        if let checkpoint = try restorableCheckpoint(SyncState.self) {
             state = checkpoint.state
             next = checkpoint.position + 1
         }

@@ -57,7 +57,7 @@ extension SyncStore {
     public func current<P: LogProjection>(_ projection: P.Type, saving: Bool = true) async throws(SyncStoreError) -> P.State {
         var state = P.initial
         var from: UInt64 = 1
-        if let checkpoint = try storedCheckpoint(P.self) {
+        if let checkpoint = try restorableCheckpoint(P.self) {
             state = checkpoint.state
             from = checkpoint.position + 1
         }
@@ -85,6 +85,13 @@ extension SyncStore {
         do { return (checkpoint.position, try P.restore(checkpoint.snapshot)) } catch {
             throw SyncStoreError(.corruptEvent, "\(directory): checkpoint \(P.name) cannot be decoded", cause: error)
         }
+    }
+
+    /// The stored checkpoint of `projection`, or nil when there is none or it cannot be restored
+    /// (e.g. written by a version whose snapshot this one cannot read): the caller then replays from
+    /// position 1, which rebuilds the same state. Storage errors still throw.
+    public func restorableCheckpoint<P: LogProjection>(_ projection: P.Type) throws(SyncStoreError) -> (position: UInt64, state: P.State)? {
+        do { return try storedCheckpoint(P.self) } catch where error.code == .corruptEvent { return nil }
     }
 
     /// Replays `projection` from scratch up to its stored checkpoint and compares; nil when it matches

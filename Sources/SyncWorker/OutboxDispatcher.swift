@@ -202,20 +202,12 @@ public actor OutboxDispatcher {
             logger.warning("dispatcher.describe.failed", metadata: ["error": "\(error.code)"])
             return false
         }
-        let fields = described.fields.map {
-            DescribedField(name: $0.name, type: $0.type, externalId: $0.externalId, unique: $0.unique, createable: $0.createable,
-                           updateable: $0.updateable)
-        }
-        let hidden = Set((ws.org.hiddenFields[object] ?? []).map { $0 } + extraHidden.map { $0.lowercased() })
-        if object == "Task", ws.org.taskDescribeSeen, Set(fields.map { $0.name.lowercased() }) == ws.org.taskFields,
-            Set(fields.filter(\.externalId).map { $0.name.lowercased() }) == ws.org.taskExternalIdFields,
-            hidden == (ws.org.hiddenFields[object] ?? [])
-        {
+        guard let observed = DescribeObservation.observation(of: described, object: object, in: ws, extraHidden: extraHidden) else {
             return false
         }
         let position = try await gate.lastPosition()
         try await gate.append([envelope("describe/\(workspace)/\(object)/\(position)",
-                                        .describeObserved(DescribeObserved(object: object, fields: fields, hiddenFields: hidden.sorted())))])
+                                        .describeObserved(observed))])
         return true
     }
 

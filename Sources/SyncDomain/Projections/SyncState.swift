@@ -6,8 +6,25 @@ public struct WorkspaceState: Sendable, Hashable, Codable {
     public var engagement = Engagement.initial
     public var outbox = Outbox.initial
     public var activityLog = ActivityLog.initial
+    /// The reader's cursors (C1, C3, C4, C5); absent from checkpoints written before it existed.
+    public var cursors = Cursors.initial
 
     public static let initial = WorkspaceState()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case settings, records, org, engagement, outbox, activityLog, cursors }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        settings = try c.decode(Settings.self, forKey: .settings)
+        records = try c.decode(KnownRecords.self, forKey: .records)
+        org = try c.decode(OrgCapabilities.self, forKey: .org)
+        engagement = try c.decode(Engagement.self, forKey: .engagement)
+        outbox = try c.decode(Outbox.self, forKey: .outbox)
+        activityLog = try c.decode(ActivityLog.self, forKey: .activityLog)
+        cursors = try c.decodeIfPresent(Cursors.self, forKey: .cursors) ?? .initial
+    }
 }
 
 /// All projections together: the state the log folds into (design "The one idea").
@@ -86,7 +103,9 @@ extension WorkspaceState {
         case .workspaceConfigured(let c):
             settings.evolve(c, at: position)
         case .salesforceRecordChanged(let c):
+            let before = records.inconsistentObjects[c.object] ?? 0
             records.evolve(c, at: position)
+            cursors.evolve(c, newInconsistencies: (records.inconsistentObjects[c.object] ?? 0) - before)
             if let t = c.commitTimestamp { activityLog.advance(to: t.millisecondsSinceEpoch) }
         case .salesforceRecordDeleted(let d):
             records.evolve(d, at: position)
@@ -96,6 +115,13 @@ extension WorkspaceState {
             records.evolve(l, at: position)
         case .describeObserved(let d):
             org.evolve(d, at: position)
+            cursors.evolve(d, recordedAt: envelope.recordedAt)
+        case .pollCursorAdvanced(let p):
+            cursors.evolve(p)
+        case .auditCursorAdvanced(let a):
+            cursors.evolve(a)
+        case .sweepCursorAdvanced(let s):
+            cursors.evolve(s)
         case .orgSettingsObserved(let o):
             org.evolve(o)
         case .activityPlanned(let p):
@@ -128,7 +154,7 @@ extension WorkspaceState {
             outbox.pausedUntil = nil
             outbox.needsReauthorisation = false
         default:
-            break  // cursors and events later issues add: no projection here reads them
+            break  // events later issues add: no projection here reads them
         }
     }
 
