@@ -25,7 +25,7 @@ extension SalesforceReader {
 
     func audit(_ object: String, resumeAfter: String?, hasPollCursor: Bool, report: inout ReadReport) async throws {
         let started = clock.now()
-        let fields = try await fields(of: object).joined(separator: ", ")
+        guard let fields = try await fields(of: object)?.joined(separator: ", ") else { return }
         var lastId = resumeAfter
         var page = 0
         // A run id (start time and log position) keeps the cursor events of two audits of one object apart.

@@ -39,7 +39,7 @@ extension SalesforceReader {
     }
 
     func poll(_ object: String, from cursor: Cursors.PollCursor?, report: inout ReadReport) async throws {
-        let fields = try await fields(of: object).joined(separator: ", ")
+        guard let fields = try await fields(of: object)?.joined(separator: ", ") else { return }
         var current = cursor
         // The first page starts overlapMilliseconds before the cursor; no cursor: from the beginning.
         var stamp = cursor.map { $0.systemModstamp.adding(milliseconds: -configuration.overlapMilliseconds) }

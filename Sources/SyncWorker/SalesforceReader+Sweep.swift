@@ -33,6 +33,7 @@ extension SalesforceReader {
     }
 
     func sweep(_ object: String, ws: WorkspaceState, report: inout ReadReport) async throws {
+        guard try await fields(of: object) != nil else { return }
         let now = clock.now()
         let known = Self.liveKnownIds(of: object, in: ws.records)
         var end = now
@@ -75,7 +76,7 @@ extension SalesforceReader {
 
     /// The full reconcile by id of one object (C4): events for known live ids deleted, merged away or absent.
     func reconcile(_ object: String, known: Set<String>, report: inout ReadReport) async throws -> [EventEnvelope] {
-        let fields = try await fields(of: object).filter { ["Id", "IsDeleted", "MasterRecordId"].contains($0) }
+        let fields = (try await fields(of: object) ?? ["Id"]).filter { ["Id", "IsDeleted", "MasterRecordId"].contains($0) }
         let soql = "SELECT \(fields.joined(separator: ", ")) FROM \(object)"
         let rows = try await salesforce("reconcile query") { () async throws(SalesforceError) in try await client.query(soql, all: true) }
         report.recordsRead += rows.count

@@ -59,14 +59,6 @@ public struct ReadReport: Sendable, Hashable {
     /// API calls made.
     public var apiCalls = 0
     public init() {}
-
-    static func + (a: ReadReport, b: ReadReport) -> ReadReport {
-        var r = a
-        r.recordsRead += b.recordsRead
-        r.eventsAppended += b.eventsAppended
-        r.apiCalls += b.apiCalls
-        return r
-    }
 }
 
 /// The worker's reader of Salesforce for one workspace: polls changed records (C1), audits objects
@@ -161,18 +153,29 @@ public actor SalesforceReader {
     static let systemFields = ["Id", "SystemModstamp", "CreatedDate", "IsDeleted"]
 
     /// The fields to query on `object`: what the projections read, as far as the describe has them
-    /// (custom objects: `Name` and their lookups).
-    func fields(of object: String) async throws -> [String] {
-        if let known = queriedFields[object] { return known }
-        let described = try await salesforce("describe") { () async throws(SalesforceError) in try await client.describe(object) }
-        let names = Dictionary(described.fields.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+    /// (custom objects: `Name` and their lookups). Nil when the org has no such object (a custom
+    /// object of the configuration not deployed): it is skipped, with a warning.
+    func fields(of object: String) async throws -> [String]? {
+        if let known = queriedFields[object] { return known.isEmpty ? nil : known }
+        let described: ObjectDescription
+        do { described = try await client.describe(object) } catch {
+            if Task.isCancelled { throw CancellationError() }
+            if let code = error.failure?.errorCode, code == "NOT_FOUND" || code == "INVALID_TYPE" {
+                logger.warning("reader.object.missing", metadata: ["workspace": "\(workspace)", "object": "\(object)"])
+                queriedFields[object] = []
+                return nil
+            }
+            logger.warning("reader.call.failed", metadata: ["workspace": "\(workspace)", "call": "describe", "error": "\(error.code)"])
+            throw SyncWorkerError(code: .salesforce, message: "describe of \(object) failed", cause: error)
+        }
+        let names = Set(described.fields.map { $0.name.lowercased() })
         var wanted = Self.systemFields + (Self.wantedFields[object] ?? ["Name"])
         if Self.wantedFields[object] == nil {
             let ignored: Set<String> = ["ownerid", "createdbyid", "lastmodifiedbyid", "id", "masterrecordid"]
             wanted += described.fields.filter { $0.type == "reference" && !ignored.contains($0.name.lowercased()) }.map(\.name)
         }
         var out: [String] = []
-        for f in wanted where names[f.lowercased()] != nil && !out.contains(f) { out.append(f) }
+        for f in wanted where names.contains(f.lowercased()) && !out.contains(f) { out.append(f) }
         queriedFields[object] = out
         return out
     }

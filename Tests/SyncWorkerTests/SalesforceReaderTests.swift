@@ -34,8 +34,9 @@ struct ReaderRig {
         return ReaderRig(h: h, clock: ManualClock(t0), t0: t0)
     }
 
-    func reader(pageSize: Int = 2000, afterPage: (@Sendable (String, Int) throws -> Void)? = nil) -> SalesforceReader {
-        var configuration = ReaderConfiguration(workspace: "acme", pageSize: pageSize)
+    func reader(pageSize: Int = 2000, objects: [String] = ReaderConfiguration.standardObjects,
+                afterPage: (@Sendable (String, Int) throws -> Void)? = nil) -> SalesforceReader {
+        var configuration = ReaderConfiguration(workspace: "acme", objects: objects, pageSize: pageSize)
         configuration.afterPage = afterPage
         return SalesforceReader(gate: h.gate, client: h.client(), configuration: configuration, clock: clock)
     }
@@ -191,6 +192,33 @@ struct SalesforceReaderTests {
         #expect(report.apiCalls == 1)  // one page of Contacts (fields were described already)
         ws = try await rig.h.state()
         #expect(!ws.cursors.needsAudit("Contact"))
+        await rig.h.stop()
+    }
+
+    @Test("C3/R8: custom objects of the configuration are read with their lookups; one missing from the org is skipped")
+    func customObjects() async throws {
+        let link = CustomObjectLink(object: "Project__c", lookupFields: ["Contact__c"])
+        let configuration = Fixtures.configuration(roles: ["sales": Fixtures.role(custom: [link])],
+                                                   users: [Fixtures.user(1)])
+        let schedule = Schedule(pollMinutes: 10, sweepDays: 3, describeAt: "02:00 Europe/Paris")
+        var withSchedule = configuration
+        withSchedule.schedule = schedule
+        let readerConfiguration = ReaderConfiguration(configuration: withSchedule)
+        #expect(readerConfiguration.objects == ReaderConfiguration.standardObjects + ["Project__c"])
+        #expect(readerConfiguration.pollMinutes == 10 && readerConfiguration.sweepDays == 3)
+        #expect(readerConfiguration.describeAt == "02:00 Europe/Paris")
+
+        let rig = try await ReaderRig.start()
+        let contact = Fixtures.id("003", 1)
+        let project = try #require(try await rig.create("Project__c", [[("Name", "Rollout"), ("Contact__c", contact)]]).first)
+        let reader = rig.reader(objects: readerConfiguration.objects + ["Missing__c"])
+        _ = try await reader.auditIfNeeded()
+        let ws = try await rig.h.state()
+        #expect(ws.records.customRecords[project]?.lookups["Contact__c"] == contact)
+        #expect(!ws.cursors.needsAudit("Project__c"))
+        _ = try await reader.poll()  // moves the cursor from the audit's start to the record; the record itself is known
+        #expect(try rig.changes("Project__c").filter { $0.record.id == project }.count == 1)
+        #expect(try await reader.poll().eventsAppended == 0)
         await rig.h.stop()
     }
 
