@@ -3,7 +3,7 @@ SWIFT ?= swift
 DATA ?= synclog-data
 BIN = .build/debug/synclog
 
-.PHONY: setup build test test-swift test-conformance bench demo samples clean
+.PHONY: setup build test test-swift test-conformance test-demo bench demo tour samples clean
 
 ## Install the system packages the build and the tests need (Debian), if missing.
 setup:
@@ -17,13 +17,18 @@ setup:
 build:
 	$(SWIFT) build
 
-## The whole test suite: Swift tests, then the emulator's conformance test with an independent client.
+## The whole test suite: Swift tests, the emulator's conformance test with an independent client, then `make demo` checked.
 test: build
 	$(SWIFT) test
 	$(MAKE) test-conformance
+	$(MAKE) test-demo
 
 test-conformance:
 	bash Tests/EmulatorConformance/run.sh $(BIN)
+
+## Runs the demo and checks its figures add up (scripts/check_demo.py).
+test-demo: build
+	python3 scripts/check_demo.py $(BIN)
 
 ## Benchmarks (release build, nested package so library users never resolve package-benchmark).
 bench:
@@ -33,8 +38,13 @@ bench:
 samples:
 	python3 scripts/generate_samples.py --out Samples
 
+## The emulator with a generated org, the worker, a few thousand activities, the activity log.
 demo: build
-	bash scripts/demo.sh $(BIN)
+	$(BIN) demo
+
+## The same story without a worker or an org: the CLI over the sample files in Samples/.
+tour: build
+	bash scripts/offline-tour.sh $(BIN)
 
 clean:
 	rm -rf .build $(DATA)

@@ -23,6 +23,9 @@ public struct DemoScenario: Sendable {
     /// The time of the last activity.
     public let endTime: Timestamp
 
+    /// When the workload's org was created (stamps of records that carry none).
+    var workloadStart: Timestamp { initialRecords.first?.record.systemModstamp ?? activities.first?.occurredAt ?? endTime }
+
     /// The demo's default: a few hundred records, a few thousand activities.
     public static let defaultShape = WorkspaceWorkload.Shape(
         seed: 2026, workspace: "acme", users: 6, accounts: 120, contactsPerAccount: 4, leads: 200,
@@ -83,7 +86,11 @@ public struct DemoScenario: Sendable {
         var index: [String: (String, Int)] = [:]
         for change in initialRecords {
             guard let id = change.record.id else { continue }
-            let fields = change.record.fields.filter { $0.name != "SystemModstamp" }.map { JSONValue.Member($0.name, $0.value) }
+            // Stamps kept: the org lives in the activities' time (R5's window is measured in it).
+            var fields = change.record.fields.map { JSONValue.Member($0.name, $0.value) }
+            if !fields.contains(where: { $0.name == "SystemModstamp" }) {
+                fields.append(.init("SystemModstamp", .string((change.commitTimestamp ?? workloadStart).rfc3339String)))
+            }
             if let (object, i) = index[id], case .object(var existing) = byObject[object]![i] {
                 for f in fields {
                     if let j = existing.firstIndex(where: { $0.name == f.name }) { existing[j] = f } else { existing.append(f) }
@@ -95,10 +102,12 @@ public struct DemoScenario: Sendable {
                 index[id] = (change.object, byObject[change.object]!.count - 1)
             }
         }
+        let stamp = JSONValue.string(workloadStart.rfc3339String)
         var users: [JSONValue] = [.object([.init("Id", .string(Self.integrationUserId)), .init("Username", .string(Self.integrationUsername)),
-                                           .init("IsActive", .bool(true))])]
+                                           .init("IsActive", .bool(true)), .init("SystemModstamp", stamp)])]
         for u in configuration.users {
-            users.append(.object([.init("Id", .string(u.salesforceUserId)), .init("Username", .string(u.email)), .init("IsActive", .bool(true))]))
+            users.append(.object([.init("Id", .string(u.salesforceUserId)), .init("Username", .string(u.email)), .init("IsActive", .bool(true)),
+                                  .init("SystemModstamp", stamp)]))
         }
         let settings: JSONValue = .object([
             .init("sharedActivities", .bool(workload.shape.sharedActivities)),

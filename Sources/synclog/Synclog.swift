@@ -8,7 +8,7 @@ struct Synclog: AsyncParsableCommand {
         abstract: "Sync sales-engagement activity into Salesforce, exactly once, with an audit for every decision.",
         subcommands: [
             // Each subcommand lives in its own file.
-            IngestCommand.self, ConfigureCommand.self, ReplayCommand.self, StatsCommand.self,
+            RunCommand.self, DemoCommand.self, DescribeCommand.self, IngestCommand.self, ConfigureCommand.self, ReplayCommand.self, StatsCommand.self,
             ExplainCommand.self, ActivityLogCommand.self, OutboxCommand.self,
             BackupCommand.self, DeadLettersCommand.self, EmulatorCommand.self,
         ]

@@ -5,8 +5,10 @@
 /// - a Lead/Contact that appears (create, update, undelete, conversion, merge) with
 ///   an email that unresolved activities of the last 15 days wait for (R5; the window
 ///   is measured against the change's own time, never a clock): a new plan for each;
-/// - a write that failed with `ENTITY_IS_DELETED` / `INVALID_CROSS_REFERENCE_KEY` (W6):
-///   a new plan against what the rules pick now (none if it would be the same write).
+/// - a write that failed with `ENTITY_IS_DELETED` / `INVALID_CROSS_REFERENCE_KEY` (W6), or with
+///   `CANNOT_UPDATE_CONVERTED_LEAD` (C6: planned before the conversion was known): a new plan
+///   against what the rules pick now (none if it would be the same write);
+/// - a plan that waits for an address (R5) folded after a record with that address: a new plan.
 ///
 /// Plan event ids are `plan/{workspace}/{activityId}/{revision}` (revision 1, 2, ...),
 /// so appending the same decision twice is a no-op; `recordedAt` is the triggering
@@ -45,15 +47,31 @@ public enum Decider {
         case .salesforceRecordsMerged(let m):
             guard let master = ws.records.person(m.masterId), let email = master.email else { return [] }
             return replanWaiting(for: [email], time: envelope.recordedAt, ws: ws, trigger: envelope, activityAt: activityAt)
+        case .activityPlanned(let p):
+            // R5: the plan was decided before a record it waits for was folded (the record's change
+            // came in while the plan was being appended): plan again now that the record is known.
+            guard let entry = ws.activityLog.entries[p.activityId], !entry.waitingFor.isEmpty,
+                  entry.planPositions.last == position else { return [] }
+            let known = entry.waitingFor.filter { !ws.records.peopleWithEmail($0).isEmpty }
+            guard !known.isEmpty else { return [] }
+            // Only a plan that now decides differently (never the same plan again: no loop).
+            return replanWaiting(for: known, time: entry.occurredAt, ws: ws, trigger: envelope, activityAt: activityAt).filter {
+                guard case .activityPlanned(let again) = $0.event else { return false }
+                return again.writes != p.writes || again.status != p.status
+            }
         case .writeFailed(let f):
-            guard ReferenceGone.codes.contains(f.errorCode), let entry = ws.outbox.entries[f.syncKey],
+            let converted = f.errorCode == "CANNOT_UPDATE_CONVERTED_LEAD"
+            guard ReferenceGone.codes.contains(f.errorCode) || converted, let entry = ws.outbox.entries[f.syncKey],
                   let logEntry = ws.activityLog.entries[entry.activityId],
                   let activity = activityAt(logEntry.activityPosition) else { return [] }
             var plan = Planner.makePlan(activity, at: logEntry.activityPosition, in: ws)
             if plan.writes.contains(where: { $0.syncKey == f.syncKey && $0 == entry.write }) { return [] }
             plan.reasons.insert(
-                Reason(rule: "W6", text: "\(f.errorCode) on write \(f.syncKey): the record is marked deleted and the activity planned again",
-                       data: [.init("syncKey", f.syncKey), .init("error", f.errorCode)]), at: 0)
+                converted
+                    ? Reason(rule: "C6", text: "CANNOT_UPDATE_CONVERTED_LEAD on write \(f.syncKey): the Lead was converted; planned again against what the rules pick now",
+                             data: [.init("syncKey", f.syncKey), .init("error", f.errorCode)])
+                    : Reason(rule: "W6", text: "\(f.errorCode) on write \(f.syncKey): the record is marked deleted and the activity planned again",
+                             data: [.init("syncKey", f.syncKey), .init("error", f.errorCode)]), at: 0)
             return [planEnvelope(activity, activityPosition: logEntry.activityPosition, plan: plan,
                                  revision: logEntry.planPositions.count + 1, trigger: envelope)]
         default:

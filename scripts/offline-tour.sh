@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make demo`: a fresh data directory, the sample workspace, its Salesforce records and
+# `make tour`: a fresh data directory, the sample workspace, its Salesforce records and
 # activities, then what the log knows. Leaves nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,0 +1,181 @@
+public import Logging
+public import ServiceLifecycle
+public import SyncWorker
+public import SyncDomain
+import Synchronization
+
+/// One workspace's pipeline under `synclog run` (design "Worker"): the reader (C1 poll, C3 audit,
+/// C4 sweep, C5 describe) and the outbox dispatcher (W1-W7), in one loop.
+///
+/// The loop: read what is due from Salesforce, let the dispatcher catch up (plans follow every
+/// appended event, R5 re-plans included) and send every due write, then wait until the next
+/// poll, sweep, describe or retry is due, or until new input wakes it (an activity or a
+/// real-time change accepted by the HTTP endpoints). Waking is a flag looked at every
+/// ``wakeCheckMilliseconds`` (20 ms), so accepted input reaches the planner within tens of
+/// milliseconds, and a flood of notifications costs one catch-up, not one per request.
+///
+/// Graceful shutdown (SIGTERM/SIGINT): the loop finishes the step it is in (a collection call
+/// already sent is answered and its outcomes appended; nothing new is sent) and returns.
+/// Errors talking to Salesforce (network, auth) are logged without personal data and retried
+/// after a back-off; they never stop the worker. With `untilIdle`, the pipeline returns once
+/// nothing is due: the outbox is drained (or waits on re-authorisation or quota), and the first
+/// audit is done.
+public actor WorkspacePipeline: Service {
+    public let workspace: String
+    let reader: SalesforceReader
+    let dispatcher: OutboxDispatcher
+    let gate: StoreGate
+    let readiness: Readiness
+    let metrics: WorkerMetrics
+    let clock: any WorkerClock
+    let untilIdle: Bool
+    let logger: Logger
+    let wakeFlag = Atomic<Bool>(false)
+    let stopping = Atomic<Bool>(false)
+    let idleFlag = Atomic<Bool>(false)
+    let finishedFlag = Atomic<Bool>(false)
+
+    static let wakeCheckMilliseconds: Int64 = 20
+    /// Back-off after a failed step, doubling up to the cap.
+    static let errorBackoffMilliseconds: (first: Int64, cap: Int64) = (1_000, 60_000)
+
+    public init(workspace: String, reader: SalesforceReader, dispatcher: OutboxDispatcher, gate: StoreGate, readiness: Readiness,
+                metrics: WorkerMetrics, clock: any WorkerClock = SystemWorkerClock(), untilIdle: Bool = false,
+                logger: Logger = Logger(label: "synclog.pipeline")) {
+        self.workspace = workspace
+        self.reader = reader
+        self.dispatcher = dispatcher
+        self.gate = gate
+        self.readiness = readiness
+        self.metrics = metrics
+        self.clock = clock
+        self.untilIdle = untilIdle
+        var logger = logger
+        logger[metadataKey: "workspace"] = "\(workspace)"
+        self.logger = logger
+    }
+
+    /// New input was appended for this workspace: look at it now.
+    public nonisolated func wake() {
+        wakeFlag.store(true, ordering: .releasing)
+        idleFlag.store(false, ordering: .releasing)
+    }
+
+    /// True while the pipeline waits with nothing due and no new input.
+    public nonisolated var isIdle: Bool { idleFlag.load(ordering: .acquiring) && !wakeFlag.load(ordering: .acquiring) }
+
+    /// Stops after the current step (what a graceful shutdown does).
+    public nonisolated func stop() { stopping.store(true, ordering: .releasing) }
+
+    /// True once ``run()`` returned.
+    public nonisolated var hasFinished: Bool { finishedFlag.load(ordering: .acquiring) }
+
+    public func run() async throws {
+        defer { finishedFlag.store(true, ordering: .releasing) }
+        try await withGracefulShutdownHandler {
+            try await loop()
+        } onGracefulShutdown: { [self] in
+            self.stop()
+        }
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .acquiring) || Task.isCancelled }
+
+    func loop() async throws {
+        var backoff = Self.errorBackoffMilliseconds.first
+        var ready = false
+        while !isStopping {
+            wakeFlag.store(false, ordering: .releasing)
+            do {
+                if !ready {
+                    _ = try await reader.refreshDescribeIfDue()
+                    let audit = try await reader.auditIfNeeded()
+                    record(audit, source: "audit")
+                    ready = true
+                    readiness.mark(.firstAuditDone, workspace: workspace)
+                    logger.info("pipeline.ready", metadata: ["auditedRecords": "\(audit.recordsRead)"])
+                } else {
+                    record(try await reader.auditIfNeeded(), source: "audit")
+                }
+                record(try await reader.pollIfDue(), source: "poll")
+                record(try await reader.sweepIfDue(), source: "sweep")
+                record(try await reader.refreshDescribeIfDue(), source: "describe")
+                let started = ContinuousClock.now
+                let report = try await dispatcher.dispatchUntilIdle()
+                if report.writeCalls > 0 {
+                    metrics.apiCalls(workspace: workspace, count: report.writeCalls)
+                    metrics.dispatchLatency((ContinuousClock.now - started) / report.writeCalls)
+                }
+                backoff = Self.errorBackoffMilliseconds.first
+                let state = try await gate.catchUp()
+                let ws = state.workspace(workspace)
+                observe(ws)
+                let nextRetry = Self.nextRetry(in: ws.outbox)
+                if untilIdle, Self.nothingDue(ws.outbox) { return }
+                var deadline = try await reader.nextDue()
+                if let nextRetry, nextRetry < deadline { deadline = nextRetry }
+                if untilIdle, let nextRetry { deadline = nextRetry }
+                try await waitForWork(until: deadline)
+            } catch is CancellationError {
+                return
+            } catch {
+                if untilIdle { throw error }
+                logger.warning("pipeline.step.failed", metadata: ["error": "\(String(describing: type(of: error)))",
+                                                                  "retryInMs": "\(backoff)"])
+                try await waitForWork(until: clock.now().adding(milliseconds: backoff), wakeable: false)
+                backoff = min(backoff * 2, Self.errorBackoffMilliseconds.cap)
+            }
+        }
+    }
+
+    /// Waits until `deadline`, new input, or shutdown.
+    func waitForWork(until deadline: Timestamp, wakeable: Bool = true) async throws {
+        idleFlag.store(true, ordering: .releasing)
+        defer { idleFlag.store(false, ordering: .releasing) }
+        while !isStopping, clock.now() < deadline {
+            if wakeable, wakeFlag.load(ordering: .acquiring) { return }
+            let left = deadline.millisecondsSinceEpoch - clock.now().millisecondsSinceEpoch
+            try await Task.sleep(for: .milliseconds(max(1, min(left, Self.wakeCheckMilliseconds))))
+        }
+    }
+
+    func record(_ report: ReadReport, source: String) {
+        if report.eventsAppended > 0 { metrics.appended(workspace: workspace, source: source, count: report.eventsAppended) }
+        if report.apiCalls > 0 { metrics.apiCalls(workspace: workspace, count: report.apiCalls) }
+    }
+
+    /// Outbox depth, and the age of the oldest open write measured from its activity's time.
+    func observe(_ ws: WorkspaceState) {
+        let now = clock.now()
+        var depth = 0
+        var oldest: Timestamp?
+        for key in ws.outbox.open {
+            guard let e = ws.outbox.entries[key], !e.isFinal else { continue }
+            depth += 1
+            if let at = ws.activityLog.entries[e.activityId]?.occurredAt, oldest == nil || at < oldest! { oldest = at }
+        }
+        let age = oldest.map { Double(max(0, now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch)) / 1000 } ?? 0
+        metrics.observeOutbox(workspace: workspace, depth: depth, oldestAgeSeconds: age)
+    }
+
+    /// The earliest scheduled retry of a transient failure (W2).
+    static func nextRetry(in outbox: Outbox) -> Timestamp? {
+        var best: Timestamp?
+        for key in outbox.open {
+            guard let e = outbox.entries[key], e.state == .failedTransient, let next = e.nextAttemptAt else { continue }
+            if best == nil || next < best! { best = next }
+        }
+        return best
+    }
+
+    /// Nothing left for `--until-idle`: no write waits to be sent or retried, or writes wait on
+    /// something only a person or the next day brings (re-authorisation W3, quota W4).
+    static func nothingDue(_ outbox: Outbox) -> Bool {
+        if outbox.needsReauthorisation || outbox.paused { return true }
+        for key in outbox.open {
+            guard let e = outbox.entries[key], !e.isFinal else { continue }
+            return false
+        }
+        return true
+    }
+}
