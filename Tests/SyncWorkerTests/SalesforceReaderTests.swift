@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import NIOHTTP1
 import Salesforce
@@ -354,6 +355,20 @@ struct SalesforceReaderTests {
         let decoded = try JSONDecoder().decode(WorkspaceState.self, from: old)
         #expect(decoded.cursors == Cursors.initial)
         #expect(try JSONDecoder().decode(WorkspaceState.self, from: data) == ws)
+    }
+
+    @Test("C3: a stored checkpoint that cannot be restored is replaced by a replay of the log")
+    func unreadableCheckpointReplays() async throws {
+        let rig = try await ReaderRig.start()
+        _ = try await rig.reader().auditIfNeeded()
+        let before = try await rig.h.state()
+        let last = try rig.h.store.lastPosition()
+        try await rig.h.store.log.saveCheckpoint(SyncState.name, position: last, snapshot: Array("{\"not\":\"a state\"}".utf8))
+        #expect(try rig.h.store.restorableCheckpoint(SyncState.self) == nil)
+        let after = try await rig.h.state()
+        #expect(after == before)
+        #expect(!after.cursors.needsAudit("Contact"))
+        await rig.h.stop()
     }
 
     @Test("C3: only updates (not audits, not creates) about unknown Ids flag an object; a completed audit clears it")
