@@ -131,6 +131,28 @@ struct SalesforceReaderTests {
         await rig.h.stop()
     }
 
+    @Test("C1: the emulator fails the second page of a poll (SERVER_UNAVAILABLE): the next poll loses and duplicates nothing")
+    func pollFaultOnSecondPage() async throws {
+        let rig = try await ReaderRig.start()
+        _ = try await rig.reader(pageSize: 200).auditIfNeeded()
+        let ids = try await rig.create("Contact", (1...450).map { [("LastName", "Bulk\($0)"), ("Email", "bulk\($0)@globex.com")] })
+        let org = rig.h.emulator.org
+        let rule = try SalesforceEmulator.JSON.parse(#"{"method":"GET","path":"/query","errorCode":"SERVER_UNAVAILABLE","times":5}"#)
+        let faulting = rig.reader(pageSize: 200) { object, page in
+            if object == "Contact" && page == 1 { _ = org.withState { $0.addFaults(rule) } }
+        }
+        await #expect(throws: SyncWorkerError.self) { _ = try await faulting.poll() }
+        var ws = try await rig.h.state()
+        #expect(ids.filter { ws.records.person($0) != nil }.count == 200)
+        try await rig.h.admin(.DELETE, "faults")
+        _ = try await rig.reader(pageSize: 200).poll()
+        ws = try await rig.h.state()
+        #expect(ids.allSatisfy { ws.records.person($0) != nil })
+        let bulk = try rig.changes("Contact").filter { ids.contains($0.record.id ?? "") }
+        #expect(bulk.count == 450)
+        await rig.h.stop()
+    }
+
     @Test("R5/C1: a Contact created in Salesforce makes a waiting unresolved activity get planned at the next poll")
     func pollReplansWaiting() async throws {
         let rig = try await ReaderRig.start { t0 in
