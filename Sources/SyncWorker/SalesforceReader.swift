@@ -122,7 +122,8 @@ public actor SalesforceReader {
         do {
             try await body(&report)
         } catch {
-            report.apiCalls = client.callsMade - calls
+            // What was stored before the failure stays; let plans follow it all the same.
+            if report.eventsAppended > 0 { _ = try? await gate.catchUp() }
             throw error
         }
         report.apiCalls = client.callsMade - calls
