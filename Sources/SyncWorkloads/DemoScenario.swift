@@ -134,4 +134,19 @@ public struct DemoScenario: Sendable {
         for object in order { top.append(.init(object, .array(byObject[object] ?? []))) }
         return JSONValue.object(top).jsonBytes()
     }
+
+    /// The worker configuration file (contract section 2) for an emulator at `emulatorURL`:
+    /// secrets are named by file (relative to the configuration's directory), never inlined.
+    public func workerConfiguration(
+        emulatorURL: String, listen: String, refreshTokenFile: String, ingestTokenFile: String, realtimeTokenFile: String,
+        clientId: String, pollMinutes: Int = 30
+    ) -> [UInt8] {
+        var config = configuration
+        config.salesforce = SalesforceConnection(
+            instanceUrl: emulatorURL, loginUrl: emulatorURL,
+            auth: SalesforceAuth(kind: .refreshToken, clientId: clientId, refreshTokenFile: refreshTokenFile))
+        config.schedule = Schedule(pollMinutes: pollMinutes, sweepDays: 7, describeAt: "00:00 America/Los_Angeles")
+        config.server = Server(listen: listen, ingestTokenFile: ingestTokenFile, realtimeTokenFile: realtimeTokenFile)
+        return WorkspaceConfigurationJSON.jsonValue(config).jsonBytes()
+    }
 }

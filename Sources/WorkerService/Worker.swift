@@ -69,6 +69,9 @@ public final class Worker: Sendable {
         self.pipelines = pipelines
     }
 
+    /// How long a graceful shutdown may take before the remaining steps are cancelled.
+    public static let maximumShutdown: Duration = .seconds(30)
+
     /// The port the HTTP endpoints listen on, once they do.
     public var port: Int? { boundPort.withLock { $0 } }
 
@@ -92,8 +95,10 @@ public final class Worker: Sendable {
         // Last in the list, so shut down first: no new input while pipelines finish.
         services.append(.init(service: app))
         if untilIdle { services.insert(.init(service: IdleWatcher(pipelines: pipelines), successTerminationBehavior: .gracefullyShutdownGroup), at: 0) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A step that does not finish in time (a hung call) is cancelled: what it appended stays, the rest is redone on restart.
+        groupConfiguration.maximumGracefulShutdownDuration = Self.maximumShutdown
+        let group = ServiceGroup(configuration: groupConfiguration)
         self.group.withLock { $0 = group }
         try await group.run()
         readiness.beginDraining()

@@ -226,14 +226,11 @@ struct DemoRun {
         let refresh = try write("refresh-token.txt", refreshToken)
         let ingest = try write("ingest-token.txt", ingestToken)
         let realtime = try write("realtime-token.txt", realtimeToken)
-        var config = scenario.configuration
-        config.salesforce = SalesforceConnection(
-            instanceUrl: emulatorURL, loginUrl: emulatorURL,
-            auth: SalesforceAuth(kind: .refreshToken, clientId: Self.clientId, refreshTokenFile: refresh))
-        config.schedule = Schedule(pollMinutes: 30, sweepDays: 7, describeAt: "00:00 America/Los_Angeles")
-        config.server = Server(listen: "127.0.0.1:\(workerPort)", ingestTokenFile: ingest, realtimeTokenFile: realtime)
         let path = directory + "/synclog.json"
-        try Data(WorkspaceConfigurationJSON.jsonValue(config).jsonBytes()).write(to: URL(fileURLWithPath: path))
+        let bytes = scenario.workerConfiguration(
+            emulatorURL: emulatorURL, listen: "127.0.0.1:\(workerPort)", refreshTokenFile: refresh, ingestTokenFile: ingest,
+            realtimeTokenFile: realtime, clientId: Self.clientId)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
 
