@@ -63,8 +63,8 @@ public final class Worker: Sendable {
                 logger: logger)
             let reader = SalesforceReader(gate: gate, client: client, configuration: ReaderConfiguration(configuration: loaded.configuration),
                                           logger: logger)
-            pipelines.append(WorkspacePipeline(workspace: name, reader: reader, dispatcher: dispatcher, gate: gate, readiness: readiness,
-                                               metrics: metrics, untilIdle: untilIdle, logger: logger))
+            pipelines.append(WorkspacePipeline(workspace: name, reader: reader, dispatcher: dispatcher, gate: gate, store: store, readiness: readiness,
+                                               metrics: metrics, untilIdle: untilIdle, budget: { client.budget.available }, logger: logger))
         }
         self.pipelines = pipelines
     }

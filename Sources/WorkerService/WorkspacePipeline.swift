@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 public import SyncWorker
 public import SyncDomain
+public import SyncStore
 import Synchronization
 
 /// One workspace's pipeline under `synclog run` (design "Worker"): the reader (C1 poll, C3 audit,
@@ -25,11 +26,16 @@ public actor WorkspacePipeline: Service {
     let reader: SalesforceReader
     let dispatcher: OutboxDispatcher
     let gate: StoreGate
+    let store: SyncStore
     let readiness: Readiness
     let metrics: WorkerMetrics
     let clock: any WorkerClock
     let untilIdle: Bool
     let logger: Logger
+    /// The org's API budget as the client last saw it (for `synclog_api_remaining`).
+    let budget: @Sendable () -> Int?
+    /// The log position through which plan decisions were counted into the metrics.
+    var decisionsCountedThrough: UInt64 = 0
     let wakeFlag = Atomic<Bool>(false)
     let stopping = Atomic<Bool>(false)
     let idleFlag = Atomic<Bool>(false)
@@ -39,13 +45,15 @@ public actor WorkspacePipeline: Service {
     /// Back-off after a failed step, doubling up to the cap.
     static let errorBackoffMilliseconds: (first: Int64, cap: Int64) = (1_000, 60_000)
 
-    public init(workspace: String, reader: SalesforceReader, dispatcher: OutboxDispatcher, gate: StoreGate, readiness: Readiness,
+    public init(workspace: String, reader: SalesforceReader, dispatcher: OutboxDispatcher, gate: StoreGate, store: SyncStore, readiness: Readiness,
                 metrics: WorkerMetrics, clock: any WorkerClock = SystemWorkerClock(), untilIdle: Bool = false,
-                logger: Logger = Logger(label: "synclog.pipeline")) {
+                budget: @escaping @Sendable () -> Int? = { nil }, logger: Logger = Logger(label: "synclog.pipeline")) {
+        self.budget = budget
         self.workspace = workspace
         self.reader = reader
         self.dispatcher = dispatcher
         self.gate = gate
+        self.store = store
         self.readiness = readiness
         self.metrics = metrics
         self.clock = clock
@@ -84,6 +92,7 @@ public actor WorkspacePipeline: Service {
     func loop() async throws {
         var backoff = Self.errorBackoffMilliseconds.first
         var ready = false
+        decisionsCountedThrough = (try? store.lastPosition()) ?? 0  // the counter counts this run's decisions
         while !isStopping {
             wakeFlag.store(false, ordering: .releasing)
             do {
@@ -156,6 +165,27 @@ public actor WorkspacePipeline: Service {
         }
         let age = oldest.map { Double(max(0, now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch)) / 1000 } ?? 0
         metrics.observeOutbox(workspace: workspace, depth: depth, oldestAgeSeconds: age)
+        // Poll lag: how old the least recent object's poll cursor is.
+        if let stalest = ws.cursors.poll.values.map(\.systemModstamp).min() {
+            metrics.observePollLag(workspace: workspace, seconds: Double(max(0, now.millisecondsSinceEpoch - stalest.millisecondsSinceEpoch)) / 1000)
+        }
+        if let remaining = budget() { metrics.observeAPIRemaining(workspace: workspace, remaining: remaining) }
+        countDecisions()
+    }
+
+    /// Counts the plans appended since the last look by the rule that decided them (the last reason's).
+    func countDecisions() {
+        var through = decisionsCountedThrough
+        var counts: [String: Int] = [:]
+        try? store.scan(from: decisionsCountedThrough + 1) { position, envelope in
+            through = position
+            if envelope.workspace == workspace, case .activityPlanned(let plan) = envelope.event {
+                counts[plan.reasons.last?.rule ?? "none", default: 0] += 1
+            }
+            return true
+        }
+        decisionsCountedThrough = through
+        for (rule, n) in counts { metrics.planDecision(workspace: workspace, rule: rule, count: n) }
     }
 
     /// The earliest scheduled retry of a transient failure (W2).

@@ -144,6 +144,16 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
             try await until(seconds: 5) { running.tasks(who: contactId) == 1 }
             let elapsed = ContinuousClock.now - started
             #expect(elapsed < .seconds(1), "real time took \(elapsed)")
+
+            // The pipeline's figures reach /metrics: decisions by rule, the outbox, the API budget, poll lag.
+            try await until(seconds: 5) { running.worker.isIdle }
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(running.port)/metrics"), timeout: .seconds(5))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            for name in ["synclog_plan_decisions_total", "synclog_outbox_depth", "synclog_api_calls_total", "synclog_api_remaining",
+                         "synclog_poll_lag_seconds", "synclog_events_appended_total", "synclog_realtime_lag_seconds"] {
+                #expect(text.contains(name), "\(name) missing from /metrics")
+            }
+            #expect(text.contains(#"rule="R5""#), "the R5 decisions are not counted")
             try await running.stop()
         }
     }
