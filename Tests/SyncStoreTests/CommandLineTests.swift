@@ -71,3 +71,39 @@ struct CommandLineTests {
         #expect(missing.standardError.contains("no such file"))
     }
 }
+
+@Suite("synclog run")
+struct RunCommandTests {
+    @Test("run reports every configuration problem at once, each with its path, and does not start")
+    func configurationProblemsAllAtOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synclog-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = """
+            {"workspace":"acme","internalDomains":["acme.com"],"excludedAddresses":[],"excludedDomains":[],"systemLocalParts":null,
+             "defaultRole":"sales",
+             "roles":{"sales":{"log":{"sent":true,"received":true,"opened":true,"replied":true,"clicked":true,"downloaded":true,
+                                      "bounced":true,"meetings":true,"tasks":true},
+                               "firstOnly":true,"syncUnresolved":false,"syncAllMessages":false,
+                               "relatedObjects":{"standard":true,"onlyOwnedOpportunities":false,"allAccountOpportunities":false,
+                                                 "closedOpportunities":false,"rollupToPrimaryAccount":false,"custom":[]},
+                               "membersManageOwnSettings":false}},
+             "users":[{"id":"u_1","email":"alice@acme.com","salesforceUserId":"005000000000001AAA","role":"closers","timeZone":"America/Los_Angeles","settings":null}],
+             "salesforce":{"instanceUrl":"not a url","loginUrl":"https://login.salesforce.com","sandbox":false,"apiVersion":"62.0",
+                           "auth":{"kind":"jwtBearer","clientId":"cid","username":"sync@acme.com","privateKeyFile":"missing-key.pem"},
+                           "syncKeyField":"Synclog_Key__c","activityDateTimeField":"MixmaxActivityDateTime__c","apiReservePercent":20},
+             "schedule":{"pollMinutes":30,"sweepDays":7,"describeAt":"00:00 America/Los_Angeles"},
+             "server":{"listen":"127.0.0.1:8080","ingestTokenFile":"missing-ingest.txt","realtimeTokenFile":"missing-realtime.txt"}}
+            """
+        try config.write(toFile: directory + "/synclog.json", atomically: true, encoding: .utf8)
+        let data = directory + "/data"
+        let run = try runSynclog(["run", "--data", data, "--config", directory + "/synclog.json"])
+        #expect(run.status == 2)
+        for path in ["users[0].role", "salesforce.instanceUrl", "salesforce.auth.privateKeyFile", "server.ingestTokenFile",
+                     "server.realtimeTokenFile"] {
+            #expect(run.standardError.contains(path), "no problem reported at \(path): \(run.standardError)")
+        }
+        #expect(!run.standardError.contains("cid"), "the error output must not echo configuration secrets")
+        #expect(!FileManager.default.fileExists(atPath: data), "the worker started (it created its data directory)")
+    }
+}
