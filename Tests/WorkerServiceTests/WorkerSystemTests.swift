@@ -26,7 +26,7 @@ struct RunningWorker {
         seed: 9, workspace: "acme", users: 3, accounts: 10, contactsPerAccount: 2, leads: 10, opportunitiesPerAccount: 1,
         customRecords: 0, activities: 0)
 
-    static func start(directory: String) async throws -> RunningWorker {
+    static func start(directory: String, untilIdle: Bool = false, before: (SyncStore) async throws -> Void = { _ in }) async throws -> RunningWorker {
         let scenario = DemoScenario(shape: shape)
         let port = try freePort()
         let (ingest, realtime, refresh) = ("ingest-\(UUID().uuidString)", "realtime-\(UUID().uuidString)", "refresh-\(UUID().uuidString)")
@@ -46,10 +46,11 @@ struct RunningWorker {
         let store = try SyncStore(directory: directory + "/data")
         var logger = Logger(label: "test.worker")
         logger.logLevel = .warning
-        let worker = try await Worker(configuration: configuration, store: store, logger: logger)
+        let worker = try await Worker(configuration: configuration, store: store, untilIdle: untilIdle, logger: logger)
+        try await before(store)  // after the configuration is appended, before the worker runs
         let task = Task { try await worker.run() }
         let running = RunningWorker(emulator: emulator, worker: worker, task: task, port: port, directory: directory, ingestToken: ingest)
-        try await until(seconds: 60) { await running.get("/ready") == 200 }
+        if !untilIdle { try await until(seconds: 60) { await running.get("/ready") == 200 } }
         return running
     }
 
@@ -155,6 +156,24 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
             }
             #expect(text.contains(#"rule="R5""#), "the R5 decisions are not counted")
             try await running.stop()
+        }
+    }
+
+    /// `synclog run --until-idle`: audits, plans and writes what is there, then returns by itself.
+    @Test func untilIdleWritesWhatIsDueAndReturns() async throws {
+        try await withTemporaryDirectory { directory in
+            let contact = Fixtures.id("003", 3)
+            let running = try await RunningWorker.start(directory: directory, untilIdle: true) { store in
+                let lines = (1...5).map { InputLines.Line($0, Array(RunningWorker.activity("act_idle_\($0)", to: "c3@acct1.example.com").utf8)) }
+                let report = try await store.ingestActivities(lines, source: "test", now: .now)
+                #expect(report.accepted == 5)
+            }
+            let returned = Task { try await running.task.value }
+            try await until(seconds: 60) { running.worker.pipelines.allSatisfy(\.hasFinished) }
+            try await returned.value
+            #expect(running.tasks(who: contact) == 5)
+            await running.emulator.stop()
+            running.worker.store.close()
         }
     }
 
