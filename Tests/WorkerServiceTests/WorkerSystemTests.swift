@@ -215,3 +215,64 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
         }
     }
 }
+
+/// Two workspaces in one worker, each with its own org (emulator), tokens and pipeline.
+@Suite(.serialized) struct TwoWorkspaceWorkerTests {
+    @Test func eachWorkspaceWritesToItsOwnOrgOnly() async throws {
+        try await withTemporaryDirectory { directory in
+            let port = try freePort()
+            var quiet = Logger(label: "test.emulator")
+            quiet.logLevel = .critical
+            var configs: [[UInt8]] = []
+            var emulators: [RunningEmulator] = []
+            for name in ["acme", "globex"] {
+                var shape = RunningWorker.shape
+                shape.workspace = name
+                let scenario = DemoScenario(shape: shape)
+                let emulator = try await RunningEmulator.start(configuration: EmulatorConfiguration(
+                    fixture: try OrgFixture.parse(try SalesforceEmulator.JSON.parse(scenario.orgFixture(clientId: "cid", refreshToken: "rt-\(name)"))),
+                    logger: quiet))
+                emulators.append(emulator)
+                try write("rt-\(name)", to: directory + "/refresh-\(name).txt")
+                try write("ingest-\(name)-token", to: directory + "/ingest-\(name).txt")
+                try write("realtime-\(name)-token", to: directory + "/realtime-\(name).txt")
+                configs.append(scenario.workerConfiguration(
+                    emulatorURL: emulator.baseURL, listen: "127.0.0.1:\(port)", refreshTokenFile: "refresh-\(name).txt",
+                    ingestTokenFile: "ingest-\(name).txt", realtimeTokenFile: "realtime-\(name).txt", clientId: "cid"))
+            }
+            // One file, an array of the two workspaces (contract section 2).
+            let file = [UInt8]("[".utf8) + configs[0] + [UInt8](",".utf8) + configs[1] + [UInt8]("]".utf8)
+            try Data(file).write(to: URL(fileURLWithPath: directory + "/synclog.json"))
+            let configuration = try WorkerConfiguration.load(path: directory + "/synclog.json")
+            #expect(configuration.workspaces.map(\.name) == ["acme", "globex"])
+            let store = try SyncStore(directory: directory + "/data")
+            var logger = Logger(label: "test.worker")
+            logger.logLevel = .warning
+            let worker = try await Worker(configuration: configuration, store: store, logger: logger)
+            let task = Task { try await worker.run() }
+            let probe = RunningWorker(emulator: emulators[0], worker: worker, task: task, port: port, directory: directory, ingestToken: "")
+            try await until(seconds: 60) { await probe.get("/ready") == 200 }
+
+            for (i, name) in ["acme", "globex"].enumerated() {
+                let sender = RunningWorker(emulator: emulators[i], worker: worker, task: task, port: port, directory: directory,
+                                           ingestToken: "\(name == "acme" ? "ingest-acme-token" : "ingest-globex-token")")
+                let lines = (1...(i + 2)).map {
+                    RunningWorker.activity("act_\(name)_\($0)", to: "c3@acct1.example.com").replacingOccurrences(of: #""workspace":"acme""#, with: #""workspace":"\#(name)""#)
+                }
+                #expect(await sender.postActivities(lines) == 202)
+            }
+            let contact = Fixtures.id("003", 3)
+            try await until(seconds: 30) {
+                emulators[0].org.records(of: "Task").filter { $0.fields["WhoId"]?.stringValue == contact }.count == 2
+                    && emulators[1].org.records(of: "Task").filter { $0.fields["WhoId"]?.stringValue == contact }.count == 3
+            }
+            await worker.shutdown()
+            try await task.value
+            // Nothing crossed over: each org holds only its own workspace's Tasks.
+            #expect(emulators[0].org.records(of: "Task").count == 2)
+            #expect(emulators[1].org.records(of: "Task").count == 3)
+            for e in emulators { await e.stop() }
+            store.close()
+        }
+    }
+}
