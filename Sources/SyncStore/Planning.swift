@@ -42,12 +42,22 @@ extension SyncStore {
     /// and are folded when the scan reaches them. Their ids are deterministic, so catching up
     /// again after a crash appends nothing twice.
     ///
+    /// - Parameters:
+    ///   - cached: a state this process folded before (the worker keeps it in memory); the catch-up
+    ///     continues from its ``SyncState/appliedThrough`` instead of restoring the stored checkpoint.
+    ///   - saveCheckpoint: store the state's checkpoint when anything was folded (a worker that keeps
+    ///     the state in memory saves it now and then, not on every catch-up).
     /// - Warning: one catch-up at a time per data directory (the worker runs one; CLI commands run one each).
     @discardableResult
-    public func catchUp() async throws(SyncStoreError) -> (state: SyncState, report: CatchUpReport) {
+    public func catchUp(resumingFrom cached: SyncState? = nil, saveCheckpoint: Bool = true)
+        async throws(SyncStoreError) -> (state: SyncState, report: CatchUpReport)
+    {
         var state = SyncState.initial
         var next: UInt64 = 1
-        if let checkpoint = try restorableCheckpoint(SyncState.self) {
+        if let cached {
+            state = cached
+            next = (cached.appliedThrough ?? 0) + 1
+        } else if let checkpoint = try restorableCheckpoint(SyncState.self) {
             state = checkpoint.state
             next = checkpoint.position + 1
         }
@@ -74,7 +84,7 @@ extension SyncStore {
             report.decisionsAppended += results.filter { !$0.isDuplicate }.count
             next = lastApplied + 1
         }
-        if report.eventsApplied > 0 {
+        if report.eventsApplied > 0 && saveCheckpoint {
             do {
                 try await log.saveCheckpoint(SyncState.name, position: lastApplied, snapshot: SyncState.snapshot(state))
             } catch {
@@ -86,6 +96,16 @@ extension SyncStore {
 }
 
 extension SyncStore {
+    /// Stores `state` as the sync state's checkpoint, at its ``SyncState/appliedThrough``.
+    public func saveCheckpoint(of state: SyncState) async throws(SyncStoreError) {
+        guard let position = state.appliedThrough else { return }
+        do {
+            try await log.saveCheckpoint(SyncState.name, position: position, snapshot: SyncState.snapshot(state))
+        } catch {
+            throw SyncStoreError(.storage, "\(directory): cannot save checkpoint \(SyncState.name)", cause: error)
+        }
+    }
+
     /// Puts a failed write back in the queue (`synclog outbox retry KEY`): a `V1.WriteRequeued` event.
     public func requeue(syncKey: String, workspace: String, now: Timestamp) async throws(SyncStoreError) {
         let position = try lastPosition()

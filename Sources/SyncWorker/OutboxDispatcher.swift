@@ -56,13 +56,54 @@ public struct DispatchReport: Sendable, Hashable {
     public init() {}
 }
 
-/// Serialises `catchUp()` for dispatchers sharing one data directory (one catch-up at a time).
+/// Serialises `catchUp()` for dispatchers and readers sharing one data directory (one catch-up at a time),
+/// and keeps the folded state in memory between catch-ups.
+///
+/// A catch-up folds only the events appended since the last one, onto the state held here; the
+/// state's checkpoint is stored at most every ``checkpointInterval`` (and by ``saveCheckpoint()``),
+/// not on every catch-up: encoding the whole state is what a catch-up would otherwise spend its
+/// time on, and the worker catches up after every step. A crash loses nothing: a restart restores
+/// the last checkpoint and folds the log from there (the decisions' ids are deterministic).
 public actor StoreGate {
     public let store: SyncStore
-    public init(store: SyncStore) { self.store = store }
+    /// The longest time between two stored checkpoints while events are folded.
+    public let checkpointInterval: Duration
+    var cached: SyncState?
+    var lastCheckpoint: ContinuousClock.Instant?
+    /// The position the stored checkpoint is at (as far as this gate knows).
+    var savedThrough: UInt64?
+
+    public init(store: SyncStore, checkpointInterval: Duration = .seconds(10)) {
+        self.store = store
+        self.checkpointInterval = checkpointInterval
+    }
 
     public func catchUp() async throws -> SyncState {
-        do { return try await store.catchUp().state } catch { throw SyncWorkerError(code: .store, message: "catch-up failed", cause: error) }
+        let now = ContinuousClock.now
+        let save = lastCheckpoint.map { now - $0 >= checkpointInterval } ?? true
+        do {
+            let (state, report) = try await store.catchUp(resumingFrom: cached, saveCheckpoint: save)
+            cached = state
+            if save && report.eventsApplied > 0 {
+                lastCheckpoint = now
+                savedThrough = state.appliedThrough
+            }
+            return state
+        } catch {
+            cached = nil  // start again from the stored checkpoint
+            throw SyncWorkerError(code: .store, message: "catch-up failed", cause: error)
+        }
+    }
+
+    /// Catches up and stores the checkpoint now, if it is behind (at shutdown).
+    public func saveCheckpoint() async throws {
+        let state = try await catchUp()
+        guard state.appliedThrough != savedThrough else { return }
+        do { try await store.saveCheckpoint(of: state) } catch {
+            throw SyncWorkerError(code: .store, message: "cannot save the checkpoint", cause: error)
+        }
+        savedThrough = state.appliedThrough
+        lastCheckpoint = ContinuousClock.now
     }
 
     public func append(_ envelopes: [EventEnvelope]) async throws {

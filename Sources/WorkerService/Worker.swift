@@ -33,6 +33,7 @@ public final class Worker: Sendable {
     public let readiness: Readiness
     let untilIdle: Bool
     let logger: Logger
+    let gate: StoreGate
     let group = Mutex<ServiceGroup?>(nil)
     let boundPort = Mutex<Int?>(nil)
 
@@ -46,6 +47,7 @@ public final class Worker: Sendable {
         metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry), registry: registry)
         readiness = Readiness(workspaces: configuration.workspaces.map(\.name))
         let gate = StoreGate(store: store)
+        self.gate = gate
         var pipelines: [WorkspacePipeline] = []
         for loaded in configuration.workspaces {
             let name = loaded.configuration.workspace
@@ -102,6 +104,10 @@ public final class Worker: Sendable {
         self.group.withLock { $0 = group }
         try await group.run()
         readiness.beginDraining()
+        // The state the pipelines folded in memory, stored so the next start need not fold it again.
+        do { try await gate.saveCheckpoint() } catch {
+            logger.warning("worker.checkpoint.failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+        }
     }
 
     /// Graceful shutdown, as SIGTERM does.
