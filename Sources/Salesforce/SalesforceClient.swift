@@ -235,14 +235,28 @@ public final class SalesforceClient: Sendable {
     }
 
     /// Every record of a query, following `nextRecordsUrl` (one call per page).
-    public func query(_ soql: String, all: Bool = false, batchSize: Int? = nil) async throws(SalesforceError) -> [SObjectRecord] {
-        var page = try SalesforceResponses.queryPage(try await sendChecked(api.query(soql, all: all, batchSize: batchSize)))
-        var records = page.records
-        while !page.done, let next = page.nextRecordsUrl {
-            page = try SalesforceResponses.queryPage(try await sendChecked(api.queryMore(nextRecordsUrl: next, batchSize: batchSize)))
-            records += page.records
+    ///
+    /// A cursor that expired or was dropped while paging (`INVALID_QUERY_LOCATOR`: Salesforce keeps
+    /// at most 10 open cursors per user, for 15 minutes) restarts the query from the start, up to
+    /// `locatorRestarts` times; the records read so far are discarded, so none is returned twice.
+    public func query(_ soql: String, all: Bool = false, batchSize: Int? = nil, locatorRestarts: Int = 2)
+        async throws(SalesforceError) -> [SObjectRecord]
+    {
+        var restarts = 0
+        while true {
+            var page = try SalesforceResponses.queryPage(try await sendChecked(api.query(soql, all: all, batchSize: batchSize)))
+            var records = page.records
+            do {
+                while !page.done, let next = page.nextRecordsUrl {
+                    page = try SalesforceResponses.queryPage(try await sendChecked(api.queryMore(nextRecordsUrl: next, batchSize: batchSize)))
+                    records += page.records
+                }
+                return records
+            } catch where error.failure?.errorCode == "INVALID_QUERY_LOCATOR" && restarts < locatorRestarts {
+                restarts += 1
+                logger.notice("salesforce.query.restarted", metadata: ["reason": "INVALID_QUERY_LOCATOR", "restart": "\(restarts)"])
+            }
         }
-        return records
     }
 
     /// One page (the caller follows `nextRecordsUrl` with ``queryMore(_:batchSize:)``).

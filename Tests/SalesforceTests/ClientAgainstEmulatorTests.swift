@@ -39,6 +39,29 @@ struct ClientAgainstEmulatorTests {
         await org.stop()
     }
 
+    @Test("INVALID_QUERY_LOCATOR while paging restarts the query: every record once")
+    func queryRestartsOnInvalidLocator() async throws {
+        let org = try await EmulatorHarness.start()
+        let client = org.client()
+        let many = (0..<450).map { task("loc-\($0)") }
+        for chunk in stride(from: 0, to: many.count, by: 200) {
+            let slice = Array(many[chunk..<min(chunk + 200, many.count)])
+            _ = try await client.send(collection: try client.api.collectionsUpsert(object: "Task", externalIdField: "Synclog_Key__c", records: slice),
+                                      count: slice.count)
+        }
+        // The second page's cursor is gone (as when more than 10 cursors are open, or after 15 minutes).
+        try await org.fault(#"{"method":"GET","path":"/query/","errorCode":"INVALID_QUERY_LOCATOR","status":400,"message":"invalid query locator","times":1}"#)
+        let all = try await client.query("SELECT Id FROM Task WHERE Synclog_Key__c LIKE 'loc-%'", batchSize: 200)
+        #expect(all.count == 450)
+        #expect(Set(all.compactMap { $0["Id"]?.stringValue }).count == 450)
+        // A cursor that keeps failing is an error, not a loop.
+        try await org.fault(#"{"method":"GET","path":"/query/","errorCode":"INVALID_QUERY_LOCATOR","status":400,"message":"invalid query locator","times":10}"#)
+        await #expect(throws: SalesforceError.self) {
+            _ = try await client.query("SELECT Id FROM Task WHERE Synclog_Key__c LIKE 'loc-%'", batchSize: 200)
+        }
+        await org.stop()
+    }
+
     @Test("single-record upsert: 201 then 200 with created false; create, update, delete; query paging")
     func singleRecordCalls() async throws {
         let org = try await EmulatorHarness.start()
