@@ -52,7 +52,7 @@ struct RunningWorker {
         try await before(store)  // after the configuration is appended, before the worker runs
         let task = Task { try await worker.run() }
         let running = RunningWorker(emulator: emulator, worker: worker, task: task, port: port, directory: directory, ingestToken: ingest)
-        if !untilIdle { try await until(seconds: 60) { await running.get("/ready") == 200 } }
+        if !untilIdle { try await until(seconds: 300) { await running.get("/ready") == 200 } }
         return running
     }
 
@@ -145,16 +145,16 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
     /// emulator notifies the worker, which plans and writes the Task.
     ///
     /// The poll runs every 30 minutes here, so a Task within seconds can only come from the real-time
-    /// path. On a quiet machine it takes about 0.05 s; the bound is 5 s because `make test` runs every
-    /// suite at once on two cores (a loaded run measured 1.2 s, and 4.1 s before the worker kept its
-    /// state in memory). The latency is printed, and the timing itself belongs to the benchmarks.
+    /// path. On a quiet machine it takes about 0.05 s; the bound is 15 s because `make test` runs every
+    /// suite at once on two cores (loaded runs measured 0.9 to 4.9 s). The latency is printed; the
+    /// timing itself belongs to the benchmarks.
     @Test func realTimeNotificationMakesAWaitingActivitySyncWithinSeconds() async throws {
         try await withTemporaryDirectory { directory in
             let running = try await RunningWorker.start(directory: directory)
             // The org's clock in the activity's time, so R5's 15-day window holds.
             try await running.admin("clock", #"{"now":"2026-11-01T10:00:00Z"}"#)
             #expect(await running.postActivities([RunningWorker.activity("act_wait", to: "nia@newco.example.com")]) == 202)
-            try await until(seconds: 30) { running.worker.isIdle }
+            try await until(seconds: 120) { running.worker.isIdle }
             #expect(running.emulator.org.records(of: "Task").isEmpty)
 
             let started = ContinuousClock.now
@@ -162,13 +162,13 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
                 {"records":[{"attributes":{"type":"Contact"},"LastName":"Okafor","Email":"nia@newco.example.com"}]}
                 """)
             let contactId = try #require(created.arrayValue?.first?["id"]?.stringValue)
-            try await until(seconds: 5) { running.tasks(who: contactId) == 1 }
+            try await until(seconds: 30) { running.tasks(who: contactId) == 1 }
             let elapsed = ContinuousClock.now - started
             print("real time: Contact created -> Task written in \(elapsed)")
-            #expect(elapsed < .seconds(5), "real time took \(elapsed)")
+            #expect(elapsed < .seconds(15), "real time took \(elapsed)")
 
             // The pipeline's figures reach /metrics: decisions by rule, the outbox, the API budget, poll lag.
-            try await until(seconds: 5) { running.worker.isIdle }
+            try await until(seconds: 60) { running.worker.isIdle }
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(running.port)/metrics"), timeout: .seconds(5))
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
             for name in ["synclog_plan_decisions_total", "synclog_outbox_depth", "synclog_api_calls_total", "synclog_api_remaining",
@@ -190,7 +190,7 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
                 #expect(report.accepted == 5)
             }
             let returned = Task { try await running.task.value }
-            try await until(seconds: 60) { running.worker.pipelines.allSatisfy(\.hasFinished) }
+            try await until(seconds: 300) { running.worker.pipelines.allSatisfy(\.hasFinished) }  // 0.5 s when quiet
             try await returned.value
             #expect(running.tasks(who: contact) == 5)
             await running.emulator.stop()
@@ -243,7 +243,7 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
                     }
                 }
                 group.addTask {
-                    try await until(seconds: 60) { acknowledged.count >= 300 }
+                    try await until(seconds: 300) { acknowledged.count >= 300 }
                     await running.worker.shutdown()
                 }
                 try await group.waitForAll()
@@ -300,7 +300,7 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
             let worker = try await Worker(configuration: configuration, store: store, logger: logger)
             let task = Task { try await worker.run() }
             let probe = RunningWorker(emulator: emulators[0], worker: worker, task: task, port: port, directory: directory, ingestToken: "")
-            try await until(seconds: 60) { await probe.get("/ready") == 200 }
+            try await until(seconds: 300) { await probe.get("/ready") == 200 }
 
             for (i, name) in ["acme", "globex"].enumerated() {
                 let sender = RunningWorker(emulator: emulators[i], worker: worker, task: task, port: port, directory: directory,
@@ -311,7 +311,7 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
                 #expect(await sender.postActivities(lines) == 202)
             }
             let contact = Fixtures.id("003", 3)
-            try await until(seconds: 30) {
+            try await until(seconds: 120) {
                 emulators[0].org.records(of: "Task").filter { $0.fields["WhoId"]?.stringValue == contact }.count == 2
                     && emulators[1].org.records(of: "Task").filter { $0.fields["WhoId"]?.stringValue == contact }.count == 3
             }
