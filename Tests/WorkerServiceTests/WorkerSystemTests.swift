@@ -56,11 +56,11 @@ struct RunningWorker {
         return running
     }
 
-    /// A second worker from the same configuration file (its secrets as they are now), on a data
-    /// directory of its own: an LMDB environment is not closed and reopened within one process.
+    /// The worker stopped and started again (a new process would do the same): same data, same configuration file.
     func restarted(untilIdle: Bool, before: (SyncStore) async throws -> Void = { _ in }) async throws -> RunningWorker {
+        worker.store.close()
         let configuration = try WorkerConfiguration.load(path: directory + "/synclog.json")
-        let store = try SyncStore(directory: directory + "/data-restarted")
+        let store = try SyncStore(directory: directory + "/data")
         var logger = Logger(label: "test.worker")
         logger.logLevel = .warning
         let worker = try await Worker(configuration: configuration, store: store, untilIdle: untilIdle, logger: logger)
@@ -222,7 +222,6 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
             try await second.task.value
             #expect(second.tasks(who: contact) == 4, "the restarted worker could not write: its refresh token was refused")
             await second.emulator.stop()
-            first.worker.store.close()
             second.worker.store.close()
         }
     }
