@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 public import Salesforce
 public import SyncDomain
 
@@ -57,8 +56,6 @@ public struct LoadedWorkspace: Sendable, CustomStringConvertible, CustomDebugStr
     public var loginHost: LoginHost
     /// This workspace's configuration as contract JSON, for `SyncStore.configure`.
     public var configurationBytes: [UInt8]
-    /// The file the refresh token was read from (resolved), where a rotated one is written back.
-    public var refreshTokenPath: String?
 
     public init(
         configuration: WorkspaceConfiguration, ingestToken: String?, realtimeToken: String?,
@@ -76,28 +73,11 @@ public struct LoadedWorkspace: Sendable, CustomStringConvertible, CustomDebugStr
     public var name: String { configuration.workspace }
 
     /// How the Salesforce client reaches and authenticates to this workspace's org.
-    ///
-    /// A refresh token the org rotates is written back to ``refreshTokenPath`` (a new file renamed
-    /// over the old, owner-only), so a restarted worker still authenticates; a token from an
-    /// environment variable cannot be written back, and the log says so.
     public func salesforceConfiguration() -> SalesforceConfiguration {
         let connection = configuration.salesforce
-        var sf = SalesforceConfiguration(
+        return SalesforceConfiguration(
             loginHost: loginHost, sandbox: connection?.sandbox ?? false, credentials: credentials,
             apiVersion: connection?.apiVersion ?? "62.0", apiReservePercent: connection?.apiReservePercent ?? 20)
-        let path = refreshTokenPath
-        let workspace = name
-        sf.onRefreshTokenRotated = { token in
-            let logger = Logger(label: "synclog.worker")
-            guard let path else {
-                logger.warning("worker.refreshToken.notPersisted", metadata: ["workspace": "\(workspace)", "why": "the token came from an environment variable"])
-                return
-            }
-            do { try SecretFile.replace(path, with: token) } catch {
-                logger.error("worker.refreshToken.writeFailed", metadata: ["workspace": "\(workspace)", "error": "\(String(describing: type(of: error)))"])
-            }
-        }
-        return sf
     }
 
     /// The endpoints' view of this workspace (its name and tokens).
@@ -325,14 +305,10 @@ struct WorkspaceCheck {
         }
         guard loader.problems.count == before, let configuration, let credentials, let loginHost else { return nil }
         let bytes = WorkspaceConfigurationJSON.jsonValue(configuration).jsonBytes()
-        var loaded = LoadedWorkspace(
+        return LoadedWorkspace(
             configuration: configuration, ingestToken: ingestToken, realtimeToken: realtimeToken,
             credentials: credentials,
             loginHost: loginHost, configurationBytes: bytes)
-        if let auth = configuration.salesforce?.auth, auth.kind == .refreshToken, let file = auth.refreshTokenFile {
-            loaded.refreshTokenPath = file.hasPrefix("/") ? file : loader.directory + "/" + file
-        }
-        return loaded
     }
 
     mutating func checkSalesforce(_ salesforce: JSONValue, skip: Set<String>) -> (SalesforceCredentials?, LoginHost?) {
@@ -531,21 +507,5 @@ struct WorkspaceCheck {
             .init("email", .string("placeholder\(i)@placeholder.example")),
             .init("salesforceUserId", .string("005000000000000AAA")), .init("timeZone", .string("UTC")),
         ])
-    }
-}
-
-/// Writes a secret file the way an operator would want it replaced: a new owner-only file next
-/// to it, renamed over the old one, so a crash leaves either the old secret or the new, never half.
-enum SecretFile {
-    static func replace(_ path: String, with secret: String) throws {
-        let temporary = path + ".new-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data((secret + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        if rename(temporary, path) != 0 {
-            unlink(temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
     }
 }

@@ -26,17 +26,15 @@ struct RunningWorker {
         seed: 9, workspace: "acme", users: 3, accounts: 10, contactsPerAccount: 2, leads: 10, opportunitiesPerAccount: 1,
         customRecords: 0, activities: 0)
 
-    static func start(directory: String, untilIdle: Bool = false, rotateRefreshTokens: Bool = false,
-                      before: (SyncStore) async throws -> Void = { _ in }) async throws -> RunningWorker {
+    static func start(directory: String, untilIdle: Bool = false, before: (SyncStore) async throws -> Void = { _ in }) async throws -> RunningWorker {
         let scenario = DemoScenario(shape: shape)
         let port = try freePort()
         let (ingest, realtime, refresh) = ("ingest-\(UUID().uuidString)", "realtime-\(UUID().uuidString)", "refresh-\(UUID().uuidString)")
         var quiet = Logger(label: "test.emulator")
         quiet.logLevel = .critical
-        var fixture = try OrgFixture.parse(try SalesforceEmulator.JSON.parse(scenario.orgFixture(clientId: "cid", refreshToken: refresh)))
-        fixture.settings.rotateRefreshTokens = rotateRefreshTokens
         let emulator = try await RunningEmulator.start(configuration: EmulatorConfiguration(
-            fixture: fixture, notifyURL: "http://127.0.0.1:\(port)/salesforce/changes", notifyToken: realtime, logger: quiet))
+            fixture: try OrgFixture.parse(try SalesforceEmulator.JSON.parse(scenario.orgFixture(clientId: "cid", refreshToken: refresh))),
+            notifyURL: "http://127.0.0.1:\(port)/salesforce/changes", notifyToken: realtime, logger: quiet))
         try write(refresh, to: directory + "/refresh.txt")
         try write(ingest, to: directory + "/ingest.txt")
         try write(realtime, to: directory + "/realtime.txt")
@@ -54,19 +52,6 @@ struct RunningWorker {
         let running = RunningWorker(emulator: emulator, worker: worker, task: task, port: port, directory: directory, ingestToken: ingest)
         if !untilIdle { try await until(seconds: 300) { await running.get("/ready") == 200 } }
         return running
-    }
-
-    /// The worker stopped and started again (a new process would do the same): same data, same configuration file.
-    func restarted(untilIdle: Bool, before: (SyncStore) async throws -> Void = { _ in }) async throws -> RunningWorker {
-        worker.store.close()
-        let configuration = try WorkerConfiguration.load(path: directory + "/synclog.json")
-        let store = try SyncStore(directory: directory + "/data")
-        var logger = Logger(label: "test.worker")
-        logger.logLevel = .warning
-        let worker = try await Worker(configuration: configuration, store: store, untilIdle: untilIdle, logger: logger)
-        try await before(store)
-        let task = Task { try await worker.run() }
-        return RunningWorker(emulator: emulator, worker: worker, task: task, port: port, directory: directory, ingestToken: ingestToken)
     }
 
     func stop() async throws {
@@ -195,34 +180,6 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
             #expect(running.tasks(who: contact) == 5)
             await running.emulator.stop()
             running.worker.store.close()
-        }
-    }
-
-    /// A refresh token the org rotates is written back to its file, so the next start authenticates
-    /// (the emulator, like Salesforce with rotation on, refuses the old token once a new one is issued).
-    @Test func rotatedRefreshTokenIsWrittenBackSoARestartAuthenticates() async throws {
-        try await withTemporaryDirectory { directory in
-            let contact = Fixtures.id("003", 3)
-            func ingest(_ ids: ClosedRange<Int>) -> (SyncStore) async throws -> Void {
-                { store in
-                    let lines = ids.map { InputLines.Line($0, Array(RunningWorker.activity("act_rot_\($0)", to: "c3@acct1.example.com").utf8)) }
-                    _ = try await store.ingestActivities(lines, source: "test", now: .now)
-                }
-            }
-            let first = try await RunningWorker.start(directory: directory, untilIdle: true, rotateRefreshTokens: true, before: ingest(1...2))
-            let original = try String(contentsOfFile: directory + "/refresh.txt", encoding: .utf8)
-            try await first.task.value
-            #expect(first.tasks(who: contact) == 2)
-            let stored = try String(contentsOfFile: directory + "/refresh.txt", encoding: .utf8)
-            #expect(stored != original, "the rotated refresh token was not written back")
-            let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/refresh.txt")
-            #expect((attributes[.posixPermissions] as? Int) == 0o600)
-
-            let second = try await first.restarted(untilIdle: true, before: ingest(3...4))
-            try await second.task.value
-            #expect(second.tasks(who: contact) == 4, "the restarted worker could not write: its refresh token was refused")
-            await second.emulator.stop()
-            second.worker.store.close()
         }
     }
 
