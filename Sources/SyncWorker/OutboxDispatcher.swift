@@ -198,7 +198,7 @@ public actor OutboxDispatcher {
             var due = Audit.dueWrites(at: now, workspace: workspace, in: state)
             if field != nil { due = inDoubt + due }  // upserts by key may simply be repeated
             if due.isEmpty {
-                if let next = nextRetry(ws), next.millisecondsSinceEpoch - now.millisecondsSinceEpoch <= configuration.maxRetryWaitMilliseconds {
+                if let next = ws.outbox.nextRetry, next.millisecondsSinceEpoch - now.millisecondsSinceEpoch <= configuration.maxRetryWaitMilliseconds {
                     try await clock.sleep(until: next)
                     continue
                 }
@@ -207,16 +207,6 @@ public actor OutboxDispatcher {
             let stop = try await send(due, ws: ws, field: field, report: &report)
             if stop { continue }  // the next round sees the pause / re-authorisation and returns
         }
-    }
-
-    /// The earliest scheduled retry of a transient failure.
-    func nextRetry(_ ws: WorkspaceState) -> Timestamp? {
-        var best: Timestamp?
-        for key in ws.outbox.open {
-            guard let e = ws.outbox.entries[key], e.state == .failedTransient, let next = e.nextAttemptAt else { continue }
-            if best == nil || next < best! { best = next }
-        }
-        return best
     }
 
     func syncKeyField(_ ws: WorkspaceState) -> String { ws.settings.current?.syncKeyField ?? "Synclog_Key__c" }

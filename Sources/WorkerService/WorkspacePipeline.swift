@@ -119,7 +119,7 @@ public actor WorkspacePipeline: Service {
                 let state = try await gate.catchUp()
                 let ws = state.workspace(workspace)
                 observe(ws)
-                let nextRetry = Self.nextRetry(in: ws.outbox)
+                let nextRetry = ws.outbox.nextRetry
                 if untilIdle, Self.nothingDue(ws.outbox) { return }
                 var deadline = try await reader.nextDue()
                 if let nextRetry, nextRetry < deadline { deadline = nextRetry }
@@ -186,16 +186,6 @@ public actor WorkspacePipeline: Service {
         }
         decisionsCountedThrough = through
         for (rule, n) in counts { metrics.planDecision(workspace: workspace, rule: rule, count: n) }
-    }
-
-    /// The earliest scheduled retry of a transient failure (W2).
-    static func nextRetry(in outbox: Outbox) -> Timestamp? {
-        var best: Timestamp?
-        for key in outbox.open {
-            guard let e = outbox.entries[key], e.state == .failedTransient, let next = e.nextAttemptAt else { continue }
-            if best == nil || next < best! { best = next }
-        }
-        return best
     }
 
     /// Nothing left for `--until-idle`: no write waits to be sent or retried, or writes wait on

@@ -166,6 +166,14 @@ extension Outbox {
         return Array(out.prefix(limit))
     }
 
+    /// The earliest scheduled retry of a transient failure (W2); nil when none waits.
+    public var nextRetry: Timestamp? {
+        open.compactMap { key -> Timestamp? in
+            guard let e = entries[key], e.state == .failedTransient else { return nil }
+            return e.nextAttemptAt
+        }.min()
+    }
+
     /// Writes sent with no outcome: in doubt (reconcile before sending again, design "Idempotency" 3).
     public func inDoubt() -> [Entry] {
         open.compactMap { entries[$0] }.filter { $0.state == .dispatching }
