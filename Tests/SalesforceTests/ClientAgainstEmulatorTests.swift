@@ -93,6 +93,38 @@ struct ClientAgainstEmulatorTests {
         await org.stop()
     }
 
+    /// An admin copied a Task and the copy kept its sync key (the field is an external id but not
+    /// unique): Salesforce cannot tell which record the key means, so it writes nothing.
+    @Test("W1: an external id matching two records: single upsert 300 with both URLs; in a collection DUPLICATE_EXTERNAL_ID, a permanent failure of that record only")
+    func externalIdMatchingTwoRecords() async throws {
+        let copiesJSON = #","Task":[{"Subject":"Sent (New): Pricing","Status":"Completed","Synclog_Key__c":"twice"},"#
+            + #"{"Subject":"Sent (New): Pricing (copy)","Status":"Completed","Synclog_Key__c":"twice"}]"#
+        let withCopies = EmulatorHarness.fixtureJSON(externalId: false, records: copiesJSON)
+            .replacingOccurrences(of: #""activityFields":[]"#,
+                                  with: #""activityFields":[{"name":"Synclog_Key__c","type":"string","externalId":true,"unique":false}]"#)
+        let org = try await EmulatorHarness.start(fixture: withCopies)
+        let client = org.client()
+        let copies = org.emulator.org.records(of: "Task").map(\.id)
+        #expect(copies.count == 2)
+        guard case .multipleMatches(let urls) = try await client.upsert(task("twice"), externalIdField: "Synclog_Key__c", value: "twice") else {
+            Issue.record("expected 300 multiple matches"); await org.stop(); return
+        }
+        #expect(Set(urls.compactMap { $0.split(separator: "/").last.map(String.init) }) == Set(copies))
+
+        let results = try await client.send(
+            collection: try client.api.collectionsUpsert(object: "Task", externalIdField: "Synclog_Key__c", records: [task("twice"), task("once")]),
+            count: 2)
+        #expect(!results[0].success)
+        #expect(results[0].errors.first?.errorCode == "DUPLICATE_EXTERNAL_ID")
+        #expect(results[0].errors.first?.errorClass == .permanentRecord)
+        #expect(results[1].success && results[1].created == true, "the other record of the call is written")
+        let tasks = org.emulator.org.records(of: "Task")
+        #expect(tasks.count == 3)
+        #expect(tasks.filter { $0.fields["Synclog_Key__c"]?.stringValue == "twice" }.map { $0.fields["Subject"]?.stringValue }
+            == ["Sent (New): Pricing", "Sent (New): Pricing (copy)"], "a record the key matched twice was changed")
+        await org.stop()
+    }
+
     @Test("describe, global describe, limits")
     func reading() async throws {
         let org = try await EmulatorHarness.start()

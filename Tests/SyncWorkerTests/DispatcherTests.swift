@@ -233,6 +233,72 @@ struct DispatcherTests {
         await h.stop()
     }
 
+    @Test("E5: a changed calendar event updates the same Salesforce Events; a cancel deletes them (same sync keys)",
+          arguments: [true, false])
+    func calendarEventUpdatedThenCanceled(externalId: Bool) async throws {
+        let (events, users) = scenario(emails: 0)
+        // Organised by user 1, attended by user 2 and a known Contact: one Event per workspace user (E3).
+        let meeting = Fixtures.meeting("cal_e5", title: "Renewal discussion", start: Fixtures.start.adding(milliseconds: 86_400_000),
+                                       attendees: ["person1@globex.com", "user2@acme.com"])
+        func calendar(_ id: String, _ m: Meeting, _ type: ActivityType, second: Int64) -> EventEnvelope {
+            Fixtures.envelope(Fixtures.activity(id, type, at: Fixtures.start.adding(milliseconds: second * 1000), meeting: m))
+        }
+        let h = try await WorkerHarness.start(events: events + [calendar("act_cal_1", meeting, .calendarUpserted, second: 1)], users: users,
+                                              externalId: externalId)
+        _ = try await h.dispatcher().dispatchUntilIdle()
+        let created = h.live("Event")
+        let afterCreate = try await h.state()
+        #expect(created.count == 2, "\(afterCreate.outboxSummary)")
+        #expect(Set(created.compactMap { $0.fields["OwnerId"]?.stringValue }) == [Fixtures.id("005", 1), Fixtures.id("005", 2)])
+
+        var moved = meeting
+        moved.title = "Renewal discussion (moved)"
+        moved.start = meeting.start!.adding(milliseconds: 3_600_000)
+        moved.end = meeting.end!.adding(milliseconds: 3_600_000)
+        _ = try await h.store.append([calendar("act_cal_2", moved, .calendarUpserted, second: 2)])
+        _ = try await h.dispatcher().dispatchUntilIdle()
+        let updated = h.live("Event")
+        #expect(Set(updated.map(\.id)) == Set(created.map(\.id)), "the change created Events instead of updating them")
+        #expect(updated.allSatisfy { $0.fields["Subject"]?.stringValue == "Renewal discussion (moved)" })
+        let movedHour = String(moved.start!.rfc3339String.prefix(13))  // 2026-11-21T16
+        #expect(updated.allSatisfy { $0.fields["StartDateTime"]?.stringValue?.hasPrefix(movedHour) == true },
+                "\(updated.map { $0.fields["StartDateTime"]?.stringValue ?? "-" })")
+
+        _ = try await h.store.append([calendar("act_cal_3", Meeting(id: meeting.id), .calendarDeleted, second: 3)])
+        _ = try await h.dispatcher().dispatchUntilIdle()
+        #expect(h.live("Event").isEmpty, "the canceled meeting's Events are still there")
+        let all = h.emulator.org.records(of: "Event")
+        #expect(all.count == 2 && all.allSatisfy(\.isDeleted), "only the two Events ever existed, both deleted")
+        let ws = try await h.state()
+        #expect(ws.outbox.open.isEmpty, "\(ws.outboxSummary)")
+        await h.stop()
+    }
+
+    @Test("W1/W5: a sync key two Tasks in the org already carry (a copied Task) fails that write for good with Salesforce's message; the rest are written")
+    func syncKeyMatchingTwoTasksInTheOrg() async throws {
+        let (events, users) = scenario(emails: 3)
+        let h = try await WorkerHarness.start(events: events, users: users, uniqueKey: false)
+        let planned = try await h.state().outbox.entries.values.sorted { $0.write.syncKey < $1.write.syncKey }
+        #expect(planned.count == 3)
+        let doubled = planned[0].write.syncKey
+        try await h.admin(.POST, "records", """
+            {"records":[{"attributes":{"type":"Task"},"Subject":"copy 1","Status":"Completed","Synclog_Key__c":"\(doubled)"},
+                        {"attributes":{"type":"Task"},"Subject":"copy 2","Status":"Completed","Synclog_Key__c":"\(doubled)"}]}
+            """)
+        _ = try await h.dispatcher().dispatchUntilIdle()
+        let ws = try await h.state()
+        let entry = try #require(ws.outbox.entries[doubled])
+        #expect(entry.state == .failedPermanent, "\(ws.outboxSummary)")
+        #expect(entry.lastErrorCode == "DUPLICATE_EXTERNAL_ID")
+        #expect(entry.lastError?.contains("more than one record") == true, "Salesforce's message is kept verbatim")
+        #expect(ws.entries(.written).count == 2)
+        let tasks = h.live("Task")
+        #expect(tasks.count == 4)
+        #expect(Set(tasks.filter { $0.fields["Synclog_Key__c"]?.stringValue == doubled }.compactMap { $0.fields["Subject"]?.stringValue })
+            == ["copy 1", "copy 2"], "a Task the key matched twice was changed")
+        await h.stop()
+    }
+
     @Test("one dispatcher per workspace: a second one for the same workspace is refused while the first runs")
     func onePerWorkspace() async throws {
         let (events, users) = scenario(emails: 400)

@@ -40,7 +40,7 @@ func salesforceJSON(_ v: JSONValue) -> SalesforceJSON {
 
 /// An org fixture holding every record the events mention (created or updated), the users of the
 /// configuration, the sync user, and the activity fields asked for.
-func orgFixture(events: [EventEnvelope], users: [UserMapping], externalId: Bool, dailyApiLimit: Int = 1_000_000,
+func orgFixture(events: [EventEnvelope], users: [UserMapping], externalId: Bool, uniqueKey: Bool = true, dailyApiLimit: Int = 1_000_000,
                 ttlSeconds: Int = 7200, extraSettings: String = "") -> String {
     var records: [String: [(String, [(String, SalesforceJSON)])]] = [:]
     var index: [String: (String, Int)] = [:]
@@ -64,7 +64,7 @@ func orgFixture(events: [EventEnvelope], users: [UserMapping], externalId: Bool,
     }
     var activityFields: [SalesforceJSON] = [.object([("name", "MixmaxActivityDateTime__c"), ("type", "datetime")])]
     if externalId {
-        activityFields.append(.object([("name", "Synclog_Key__c"), ("type", "string"), ("externalId", true), ("unique", true)]))
+        activityFields.append(.object([("name", "Synclog_Key__c"), ("type", "string"), ("externalId", true), ("unique", .bool(uniqueKey))]))
     }
     var top: [(String, SalesforceJSON)] = [
         ("User", .array(userRecords)),
@@ -89,12 +89,12 @@ struct WorkerHarness {
     let emulator: RunningEmulator
     let clock: ManualClock
 
-    static func start(events: [EventEnvelope], users: [UserMapping], externalId: Bool = true, dailyApiLimit: Int = 1_000_000,
-                      ttlSeconds: Int = 7200, extraSettings: String = "") async throws -> WorkerHarness {
+    static func start(events: [EventEnvelope], users: [UserMapping], externalId: Bool = true, uniqueKey: Bool = true,
+                      dailyApiLimit: Int = 1_000_000, ttlSeconds: Int = 7200, extraSettings: String = "") async throws -> WorkerHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synclog-worker-\(UUID().uuidString)").path
         let store = try SyncStore(directory: directory)
         _ = try await store.append(events)
-        let fixture = orgFixture(events: events, users: users, externalId: externalId, dailyApiLimit: dailyApiLimit,
+        let fixture = orgFixture(events: events, users: users, externalId: externalId, uniqueKey: uniqueKey, dailyApiLimit: dailyApiLimit,
                                  ttlSeconds: ttlSeconds, extraSettings: extraSettings)
         let emulator = try await RunningEmulator.start(configuration: EmulatorConfiguration(
             fixture: try OrgFixture.parse(try SalesforceEmulator.JSON.parse(fixture))))
