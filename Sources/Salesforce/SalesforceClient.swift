@@ -17,6 +17,9 @@ public struct SalesforceConfiguration: Sendable {
     public var callOptionsClient: String
     /// Per request.
     public var timeout: TimeAmount
+    /// Called with the new refresh token when the org rotates it (a refresh grant answered with a
+    /// different `refresh_token`): the old one no longer works, so whoever keeps it must store this one.
+    public var onRefreshTokenRotated: (@Sendable (String) -> Void)?
 
     public init(loginHost: LoginHost, sandbox: Bool = false, credentials: SalesforceCredentials, apiVersion: String = "62.0",
                 apiReservePercent: Int = 20, callOptionsClient: String = "synclog", timeout: TimeAmount = .seconds(60)) {
@@ -114,7 +117,16 @@ public final class SalesforceClient: Sendable {
                 SalesforceResponse(status: Int(response.status.code), body: Array(bytes.readableBytesView)), generation: generation)
             switch parsed {
             case .success(let (token, newRefresh)):
-                if let newRefresh { refreshToken.withLock { $0 = newRefresh } }
+                if let newRefresh {
+                    let rotated = refreshToken.withLock { current -> Bool in
+                        defer { current = newRefresh }
+                        return current != newRefresh
+                    }
+                    if rotated {
+                        logger.notice("salesforce.auth.refreshTokenRotated", metadata: ["generation": "\(generation)"])
+                        configuration.onRefreshTokenRotated?(newRefresh)
+                    }
+                }
                 logger.info("salesforce.auth.token", metadata: ["generation": "\(generation)"])
                 return .success(token)
             case .failure(let f):

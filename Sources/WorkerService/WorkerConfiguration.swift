@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import Salesforce
 public import SyncDomain
 
@@ -56,6 +57,8 @@ public struct LoadedWorkspace: Sendable, CustomStringConvertible, CustomDebugStr
     public var loginHost: LoginHost
     /// This workspace's configuration as contract JSON, for `SyncStore.configure`.
     public var configurationBytes: [UInt8]
+    /// The file the refresh token was read from (resolved), where a rotated one is written back.
+    public var refreshTokenPath: String?
 
     public init(
         configuration: WorkspaceConfiguration, ingestToken: String?, realtimeToken: String?,
@@ -73,11 +76,31 @@ public struct LoadedWorkspace: Sendable, CustomStringConvertible, CustomDebugStr
     public var name: String { configuration.workspace }
 
     /// How the Salesforce client reaches and authenticates to this workspace's org.
+    ///
+    /// A refresh token the org rotates is written back to ``refreshTokenPath`` (a new file renamed
+    /// over the old, owner-only), so a restarted worker still authenticates; a token from an
+    /// environment variable cannot be written back, and the log says so.
     public func salesforceConfiguration() -> SalesforceConfiguration {
         let connection = configuration.salesforce
-        return SalesforceConfiguration(
+        var sf = SalesforceConfiguration(
             loginHost: loginHost, sandbox: connection?.sandbox ?? false, credentials: credentials,
             apiVersion: connection?.apiVersion ?? "62.0", apiReservePercent: connection?.apiReservePercent ?? 20)
+        let path = refreshTokenPath
+        let workspace = name
+        sf.onRefreshTokenRotated = { token in
+            let logger = Logger(label: "synclog.worker")
+            guard let path else {
+                logger.warning("worker.refreshToken.notPersisted", metadata: ["workspace": "\(workspace)", "why": "the token came from an environment variable"])
+                return
+            }
+            do {
+                try SecretFile.replace(path, with: token)
+                logger.notice("worker.refreshToken.written", metadata: ["workspace": "\(workspace)"])
+            } catch {
+                logger.error("worker.refreshToken.writeFailed", metadata: ["workspace": "\(workspace)", "error": "\(error)"])
+            }
+        }
+        return sf
     }
 
     /// The endpoints' view of this workspace (its name and tokens).
@@ -305,10 +328,14 @@ struct WorkspaceCheck {
         }
         guard loader.problems.count == before, let configuration, let credentials, let loginHost else { return nil }
         let bytes = WorkspaceConfigurationJSON.jsonValue(configuration).jsonBytes()
-        return LoadedWorkspace(
+        var loaded = LoadedWorkspace(
             configuration: configuration, ingestToken: ingestToken, realtimeToken: realtimeToken,
             credentials: credentials,
             loginHost: loginHost, configurationBytes: bytes)
+        if let auth = configuration.salesforce?.auth, auth.kind == .refreshToken, let file = auth.refreshTokenFile {
+            loaded.refreshTokenPath = file.hasPrefix("/") ? file : loader.directory + "/" + file
+        }
+        return loaded
     }
 
     mutating func checkSalesforce(_ salesforce: JSONValue, skip: Set<String>) -> (SalesforceCredentials?, LoginHost?) {
@@ -507,5 +534,54 @@ struct WorkspaceCheck {
             .init("email", .string("placeholder\(i)@placeholder.example")),
             .init("salesforceUserId", .string("005000000000000AAA")), .init("timeZone", .string("UTC")),
         ])
+    }
+}
+
+/// Writes a secret file the way an operator would want it replaced: a new owner-only (0600) file
+/// beside it, written and synced, then renamed over the old one and the directory synced, so a
+/// crash or power loss leaves either the old secret or the new, never half of one. Plain POSIX
+/// calls, so it is safe from any thread (the client calls it from an event loop's task).
+enum SecretFile {
+    struct WriteError: Error, CustomStringConvertible {
+        var step: String
+        var code: Int32
+        var description: String { "cannot replace the secret file: \(step) failed (errno \(code))" }
+    }
+
+    static func replace(_ path: String, with secret: String) throws {
+        let temporary = path + ".new-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw WriteError(step: "create", code: errno) }
+        let bytes = Array((secret + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw WriteError(step: "write", code: code)
+            }
+            written += n
+        }
+        guard fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
+            let code = errno
+            close(fd)
+            unlink(temporary)
+            throw WriteError(step: "sync", code: code)
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw WriteError(step: "rename", code: code)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let dirfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 {
+            _ = fsync(dirfd)
+            close(dirfd)
+        }
     }
 }
