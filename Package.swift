@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SyncStore", targets: ["SyncStore"]),
         .library(name: "SyncWorkloads", targets: ["SyncWorkloads"]),
         .library(name: "SalesforceEmulator", targets: ["SalesforceEmulator"]),
+        .library(name: "EndToEndLoad", targets: ["EndToEndLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -94,6 +95,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A paced load of activities through the real worker against the emulator, with the latency
+        // from offered to Task visible (Benchmarks/DispatchBenchmarks, issue 5's end-to-end figures).
+        .target(
+            name: "EndToEndLoad",
+            dependencies: [
+                "WorkerService", "SalesforceEmulator", "SyncStore", "SyncDomain", "SyncWorkloads",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line tool: one file per subcommand, logic lives in the libraries.
         .executableTarget(
             name: "synclog",
@@ -143,11 +155,12 @@ let package = Package(
         .testTarget(
             name: "WorkerServiceTests",
             dependencies: [
-                "WorkerService", "SyncWorker", "SalesforceEmulator", "SyncStore", "SyncWorkloads",
+                "WorkerService", "SyncWorker", "SalesforceEmulator", "SyncStore", "SyncWorkloads", "synclog",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "EndToEndLoadTests", dependencies: ["EndToEndLoad"], swiftSettings: swiftSettings),
         .testTarget(name: "SyncWorkerTests", dependencies: ["SyncWorker", "SalesforceEmulator", "SyncStore", "SyncWorkloads"], swiftSettings: swiftSettings),
         // Checks Schemas/ against the contract's examples with Python's jsonschema,
         // and against the Swift decoders, so the two never drift apart.

@@ -48,6 +48,7 @@ let suites: [Target] = [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]
     ),
+    benchmarkSuite("DispatchBenchmarks", dependencies: [.product(name: "EndToEndLoad", package: "synclog")]),
     benchmarkSuite("CodecBenchmarks", dependencies: [.product(name: "SyncDomain", package: "synclog")]),
     benchmarkSuite(
         "EventLogBenchmarks",

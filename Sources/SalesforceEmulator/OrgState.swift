@@ -272,6 +272,17 @@ public struct OrgState: Sendable {
         (order[object] ?? []).compactMap { records[object]?[$0] }
     }
 
+    /// How many records of `object` were ever created (deleted ones included): the creation
+    /// index the next one gets. With ``records(of:createdFrom:)``, an observer reads only what is new.
+    public func createdCount(of object: String) -> Int { order[object]?.count ?? 0 }
+
+    /// The records of `object` created at or after creation index `start`, in creation order, as
+    /// they are now (deleted ones included).
+    public func records(of object: String, createdFrom start: Int) -> [StoredRecord] {
+        guard let ids = order[object], start < ids.count else { return [] }
+        return ids[max(start, 0)...].compactMap { records[object]?[$0] }
+    }
+
     /// Fields Salesforce computes: names, closed flags, the activity's account, event times.
     func deriveFields(_ r: inout StoredRecord) {
         switch r.object {
