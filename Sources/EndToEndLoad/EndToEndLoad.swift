@@ -1,8 +1,5 @@
-public import AsyncHTTPClient
 public import Foundation
 public import Logging
-import NIOCore
-import NIOHTTP1
 import SalesforceEmulator
 import Synchronization
 public import SyncDomain
@@ -114,11 +111,14 @@ public enum EndToEndLoad {
     static func offer(_ options: Options, scenario: DemoScenario, emulator: RunningEmulator, worker: Worker, ingestToken: String) async throws -> LoadReport {
         let clock = ContinuousClock()
         let readyBy = clock.now.advanced(by: .seconds(120))
-        while !(await ready(worker)) {
+        var ingest: IngestClient?
+        while true {
+            if ingest == nil, let port = worker.port { ingest = IngestClient(port: port, token: ingestToken) }
+            if let ingest, await ingest.isReady() { break }
             guard clock.now < readyBy else { throw LoadError("the worker was not ready within 120 s") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        guard let port = worker.port else { throw LoadError("the worker has no port") }
+        guard let ingest else { throw LoadError("the worker has no port") }
 
         let recipients = scenario.initialRecords.compactMap { change -> String? in
             change.object == "Contact" || change.object == "Lead" ? change.record.string("Email") : nil
@@ -175,7 +175,7 @@ public enum EndToEndLoad {
                 tracker.offered(numbers, at: now)
                 let payload = body
                 group.addTask {
-                    tracker.accepted(try await post(payload, port: port, token: ingestToken))
+                    tracker.accepted(try await ingest.post(body: payload).accepted)
                 }
             }
             try await group.waitForAll()
@@ -212,30 +212,6 @@ public enum EndToEndLoad {
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
-
-    static func ready(_ worker: Worker) async -> Bool {
-        guard let port = worker.port else { return false }
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ready")
-        request.method = .GET
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) else { return false }
-        _ = try? await response.body.collect(upTo: 1 << 16)
-        return response.status.code == 200
-    }
-
-    /// One `POST /activities`; the number accepted.
-    static func post(_ body: [UInt8], port: Int, token: String) async throws -> Int {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/activities")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
-        guard response.status.code < 300, let answer = try? JSONParser.parse(bytes), case .number(let n)? = answer["accepted"] else {
-            throw LoadError("POST /activities answered HTTP \(response.status.code)")
-        }
-        return Int(n)
     }
 }
 

@@ -104,7 +104,7 @@ struct DemoRun {
         logger.logLevel = verbose ? .info : .warning
         let worker = try await Worker(configuration: configuration, store: store, logger: logger)
         let workerTask = Task { try await worker.run() }
-        try await waitUntil(seconds: 60) { await Self.ready(port: workerPort) }
+        try await waitUntil(seconds: 60) { await IngestClient(port: workerPort, token: ingestToken).isReady() }
         print("ready: \(scenario.initialRecords.count + scenario.configuration.users.count + 1) records audited")
 
         step("transient errors injected: the next 3 collection calls fail with UNABLE_TO_LOCK_ROW (W2)")
@@ -242,14 +242,6 @@ struct DemoRun {
         }
     }
 
-    static func ready(port: Int) async -> Bool {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ready")
-        request.method = .GET
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) else { return false }
-        _ = try? await response.body.collect(upTo: 1 << 16)
-        return response.status.code == 200
-    }
-
     /// A port nothing listens on now (the emulator must know where to notify before the worker starts).
     static func freePort() throws -> Int {
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -286,29 +278,5 @@ struct EmulatorAdmin {
         let bytes = Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
         guard let v = try? JSONParser.parse(bytes), case .number(let n)? = v["counted"] else { throw DemoError("emulator calls: unreadable") }
         return Int(n)
-    }
-}
-
-/// `POST /activities` with the ingest token.
-struct IngestClient {
-    let port: Int
-    let token: String
-    struct Counts { var accepted = 0, duplicates = 0, rejected = 0 }
-
-    func post(_ lines: [[UInt8]]) async throws -> Counts {
-        var body: [UInt8] = []
-        for l in lines { body += l; body.append(0x0A) }
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/activities")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
-        guard response.status.code < 300, let v = try? JSONParser.parse(bytes) else {
-            throw DemoError("POST /activities: HTTP \(response.status.code)")
-        }
-        func n(_ k: String) -> Int { if case .number(let d)? = v[k] { return Int(d) } else { return 0 } }
-        return Counts(accepted: n("accepted"), duplicates: n("duplicates"), rejected: n("rejected"))
     }
 }
