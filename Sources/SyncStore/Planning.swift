@@ -49,14 +49,16 @@ extension SyncStore {
     ///     the state in memory saves it now and then, not on every catch-up).
     /// - Warning: one catch-up at a time per data directory (the worker runs one; CLI commands run one each).
     @discardableResult
-    public func catchUp(resumingFrom cached: SyncState? = nil, saveCheckpoint: Bool = true)
+    public func catchUp(resumingFrom cached: consuming SyncState? = nil, saveCheckpoint: Bool = true)
         async throws(SyncStoreError) -> (state: SyncState, report: CatchUpReport)
     {
         var state = SyncState.initial
         var next: UInt64 = 1
-        if let cached {
-            state = cached
-            next = (cached.appliedThrough ?? 0) + 1
+        if let resumed = cached.take() {
+            // Moved, not copied: folding into a state someone else still holds would copy every
+            // collection it touches (copy on write), which costs the whole state per catch-up.
+            next = (resumed.appliedThrough ?? 0) + 1
+            state = consume resumed
         } else if let checkpoint = try restorableCheckpoint(SyncState.self) {
             state = checkpoint.state
             next = checkpoint.position + 1

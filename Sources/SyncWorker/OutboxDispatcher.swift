@@ -66,10 +66,12 @@ public struct DispatchReport: Sendable, Hashable {
 /// the last checkpoint and folds the log from there (the decisions' ids are deterministic).
 public actor StoreGate {
     public let store: SyncStore
-    /// The longest time between two stored checkpoints while events are folded.
+    /// The shortest time between two stored checkpoints while events are folded.
     public let checkpointInterval: Duration
     var cached: SyncState?
     var lastCheckpoint: ContinuousClock.Instant?
+    /// How long the last catch-up that stored a checkpoint took (the checkpoint is the whole state).
+    var lastCheckpointCost: Duration = .zero
     /// The position the stored checkpoint is at (as far as this gate knows).
     var savedThrough: UInt64?
 
@@ -78,14 +80,21 @@ public actor StoreGate {
         self.checkpointInterval = checkpointInterval
     }
 
+    /// Folds what was appended since the last call (and plans, through the store's catch-up).
+    ///
+    /// The state is moved into the fold, not copied: callers should let go of the state they got
+    /// from the previous call before calling again, or the fold copies what it changes. A
+    /// checkpoint is stored at most every ``checkpointInterval``, and never more often than ten
+    /// times its own cost, so storing the whole state stays a small share of a busy worker's time.
     public func catchUp() async throws -> SyncState {
         let now = ContinuousClock.now
-        let save = lastCheckpoint.map { now - $0 >= checkpointInterval } ?? true
+        let save = lastCheckpoint.map { now - $0 >= max(checkpointInterval, lastCheckpointCost * 10) } ?? true
         do {
-            let (state, report) = try await store.catchUp(resumingFrom: cached, saveCheckpoint: save)
+            let (state, report) = try await store.catchUp(resumingFrom: cached.take(), saveCheckpoint: save)
             cached = state
             if save && report.eventsApplied > 0 {
-                lastCheckpoint = now
+                lastCheckpoint = ContinuousClock.now
+                lastCheckpointCost = lastCheckpoint! - now
                 savedThrough = state.appliedThrough
             }
             return state
