@@ -109,10 +109,9 @@ public final class EventLog: Sendable {
     ///   ``EventLogError/Code/closed`` or ``EventLogError/Code/writerStopped``.
     public func append(_ event: NewEvent) async throws -> AppendResult {
         try validate(event)
-        let results = try await withCheckedThrowingContinuation { continuation in
-            writer.submit(.append([event], continuation))
+        return try await withUnsafeThrowingContinuation { continuation in
+            writer.submit(.appendOne(event, continuation))
         }
-        return results[0]
     }
 
     /// Appends `events` in order, in one transaction: all are stored or none. Returns one
@@ -121,7 +120,7 @@ public final class EventLog: Sendable {
     public func append(contentsOf events: [NewEvent]) async throws -> [AppendResult] {
         guard !events.isEmpty else { return [] }
         for event in events { try validate(event) }
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withUnsafeThrowingContinuation { continuation in
             writer.submit(.append(events, continuation))
         }
     }
@@ -234,7 +233,7 @@ public final class EventLog: Sendable {
     /// durably, through the writer. Replaces the previous checkpoint of that name.
     public func saveCheckpoint(_ name: String, position: UInt64, snapshot: [UInt8]) async throws {
         try validateName(name, "checkpoint")
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             writer.submit(.checkpoint(name: name, position: position, snapshot: snapshot, continuation))
         }
     }
@@ -266,7 +265,7 @@ public final class EventLog: Sendable {
     /// is not an event, such as rejected input kept with its reason.
     public func appendSideRecord(table: String, _ bytes: [UInt8]) async throws -> UInt64 {
         try validateName(table, "side table")
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withUnsafeThrowingContinuation { continuation in
             writer.submit(.sideRecord(table: table, bytes: bytes, continuation))
         }
     }
