@@ -180,6 +180,14 @@ final class Writer: @unchecked Sendable {
     /// most half the last commit's duration, and ``maximumGroupWindowNanoseconds``), so one
     /// commit serves them all. A lone sequential appender never waits: its group size is 1.
     /// Called and returns with `condition` locked.
+    ///
+    /// Why wait at all: with N appenders that each await their acknowledgement, at most N
+    /// events are in flight, so durable events/s can be no more than N divided by one durable
+    /// commit (two flushes: LMDB syncs the data, then writes the meta page synchronously).
+    /// Taking only what is queued when the writer wakes splits the appenders into two groups
+    /// that take turns, each waiting a whole commit for the other; measured with 64 appenders
+    /// on a 4 ms-flush disk: 49 events a commit and 1.45x slower than with this window, which
+    /// gets all 64 into each commit. Without sync, commits are short and so is the window.
     private func waitForGroup() {
         guard pending.count < lastGroupSize, case .running = state else { return }
         let window = min(lastCommitNanoseconds / 2, Self.maximumGroupWindowNanoseconds)
