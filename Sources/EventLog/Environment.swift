@@ -26,6 +26,11 @@ final class Environment: @unchecked Sendable {
     let eventIDs: MDB_dbi
     let checkpoints: MDB_dbi
     let maximumKeySize: Int
+    /// See ``EventLog/Configuration/scanReleaseBytes``.
+    let scanReleaseBytes: Int
+
+    private let releaseLock = NSLock()
+    private var releases = 0
 
     private let tableLock = NSLock()
     private var sideTables: [String: MDB_dbi] = [:]
@@ -94,6 +99,7 @@ final class Environment: @unchecked Sendable {
         self.eventIDs = eventIDs
         self.checkpoints = checkpoints
         self.maximumKeySize = Int(mdb_env_get_maxkeysize(handle))
+        self.scanReleaseBytes = max(0, configuration.scanReleaseBytes)
     }
 
     deinit {
@@ -149,6 +155,37 @@ final class Environment: @unchecked Sendable {
             guard isOpen, let env else { throw EventLogError.closed(directory) }
             return try body(env)
         }
+    }
+
+    /// Releases the map's pages from `lowest` to `highest` (both inside the map, as every
+    /// pointer a read transaction lends is) from this process's resident set
+    /// (`MADV_DONTNEED`). Call only inside a transaction, under the shared map lock, so the
+    /// map is neither resized nor unmapped meanwhile.
+    ///
+    /// Safe with concurrent readers and the writer: the map is one read-only shared mapping
+    /// of the file (no `MDB_WRITEMAP`), so dropping its page-table entries loses nothing; the
+    /// pages stay in the page cache and a later access maps the same bytes back. Only the
+    /// cost of those page faults is paid again. A no-op where `madvise` is not Linux's.
+    func releaseMappedPages(from lowest: UnsafeRawPointer, to highest: UnsafeRawPointer) {
+        #if os(Linux)
+            let pageSize = Self.systemPageSize
+            let start = UInt(bitPattern: lowest) & ~UInt(pageSize - 1)
+            let end = (UInt(bitPattern: highest) + UInt(pageSize)) & ~UInt(pageSize - 1)
+            guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            guard madvise(address, Int(end - start), MADV_DONTNEED) == 0 else { return }
+            releaseLock.lock()
+            releases += 1
+            releaseLock.unlock()
+        #endif
+    }
+
+    private static let systemPageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+
+    /// Times ``releaseMappedPages(from:to:)`` released pages since open.
+    var scanReleaseCount: Int {
+        releaseLock.lock()
+        defer { releaseLock.unlock() }
+        return releases
     }
 
     /// The current map size in bytes.

@@ -53,12 +53,21 @@ public final class EventLog: Sendable {
         public var maxReaders: Int
         /// The most side tables (``appendSideRecord(table:_:)``) the log can hold (default 16).
         public var maxSideTables: Int
+        /// How many bytes a scan reads before it drops the map's pages from this process's
+        /// resident set (default 16 MiB), so a replay of a long log keeps memory bounded.
+        /// The pages stay in the kernel's page cache; only this process's mapping of them is
+        /// released, and touching them again maps them back. 0 turns it off.
+        public var scanReleaseBytes: Int
 
-        public init(initialMapSize: Int = 64 << 20, durable: Bool = true, maxReaders: Int = 126, maxSideTables: Int = 16) {
+        public init(
+            initialMapSize: Int = 64 << 20, durable: Bool = true, maxReaders: Int = 126, maxSideTables: Int = 16,
+            scanReleaseBytes: Int = 16 << 20
+        ) {
             self.initialMapSize = initialMapSize
             self.durable = durable
             self.maxReaders = maxReaders
             self.maxSideTables = maxSideTables
+            self.scanReleaseBytes = scanReleaseBytes
         }
     }
 
@@ -109,10 +118,9 @@ public final class EventLog: Sendable {
     ///   ``EventLogError/Code/closed`` or ``EventLogError/Code/writerStopped``.
     public func append(_ event: NewEvent) async throws -> AppendResult {
         try validate(event)
-        let results = try await withCheckedThrowingContinuation { continuation in
-            writer.submit(.append([event], continuation))
+        return try await withUnsafeThrowingContinuation { continuation in
+            writer.submit(.appendOne(event, continuation))
         }
-        return results[0]
     }
 
     /// Appends `events` in order, in one transaction: all are stored or none. Returns one
@@ -121,7 +129,7 @@ public final class EventLog: Sendable {
     public func append(contentsOf events: [NewEvent]) async throws -> [AppendResult] {
         guard !events.isEmpty else { return [] }
         for event in events { try validate(event) }
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withUnsafeThrowingContinuation { continuation in
             writer.submit(.append(events, continuation))
         }
     }
@@ -193,6 +201,9 @@ public final class EventLog: Sendable {
     /// Allocates nothing per event: this is the replay path.
     ///
     /// The scan sees the log as it was when it began; appends committed meanwhile are not in it.
+    /// Memory stays bounded however long the log is: after every
+    /// ``Configuration/scanReleaseBytes`` read, between two calls of `body`, the pages read
+    /// so far are released from this process's resident set (they stay in the page cache).
     ///
     /// - Warning: the buffer points into LMDB's map and is valid only inside `body`; copy what
     ///   you keep. A long scan delays appends that need the map to grow.
@@ -234,7 +245,7 @@ public final class EventLog: Sendable {
     /// durably, through the writer. Replaces the previous checkpoint of that name.
     public func saveCheckpoint(_ name: String, position: UInt64, snapshot: [UInt8]) async throws {
         try validateName(name, "checkpoint")
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             writer.submit(.checkpoint(name: name, position: position, snapshot: snapshot, continuation))
         }
     }
@@ -266,7 +277,7 @@ public final class EventLog: Sendable {
     /// is not an event, such as rejected input kept with its reason.
     public func appendSideRecord(table: String, _ bytes: [UInt8]) async throws -> UInt64 {
         try validateName(table, "side table")
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withUnsafeThrowingContinuation { continuation in
             writer.submit(.sideRecord(table: table, bytes: bytes, continuation))
         }
     }
@@ -337,7 +348,8 @@ public final class EventLog: Sendable {
                 pageSize: Int(stat.ms_psize),
                 commitCount: counters.commits,
                 appendedSinceOpen: counters.appended,
-                mapGrowthCount: counters.mapGrowths)
+                mapGrowthCount: counters.mapGrowths,
+                scanReleaseCount: environment.scanReleaseCount)
         }
     }
 
@@ -368,6 +380,13 @@ public final class EventLog: Sendable {
     }
 
     /// Walks the 8-byte-keyed `dbi` from `start` while `body` returns true.
+    ///
+    /// Every ``Configuration/scanReleaseBytes`` read, and at the end of a scan that did so at
+    /// least once, the pages between the lowest and the highest value read since the last
+    /// release are released from the resident set. That happens only between two calls of
+    /// `body`, when no buffer lent by this scan is alive; the cursor's own page pointers stay
+    /// valid (the mapping is file-backed and read-only: a released page is mapped back from
+    /// the page cache, with the same bytes, when touched again).
     private func iterate(
         txn: OpaquePointer, dbi: MDB_dbi, from start: UInt64, what: String,
         _ body: (UInt64, MDB_val) throws -> Bool
@@ -376,6 +395,8 @@ public final class EventLog: Sendable {
         var rc = mdb_cursor_open(txn, dbi, &cursor)
         guard rc == 0 else { throw EventLogError.storage(rc, "open a cursor on \(what)", directory: directory) }
         defer { mdb_cursor_close(cursor) }
+        var pages = ReadPages(releaseEvery: environment.scanReleaseBytes)
+        defer { if pages.releasedOnce { pages.release(environment) } }
         var startBytes = max(start, 1).bigEndian
         var key = MDB_val()
         var value = MDB_val()
@@ -388,6 +409,7 @@ public final class EventLog: Sendable {
                 throw EventLogError(.corruptRecord, "a key in \(what) of the log at \(directory) is not 8 bytes")
             }
             guard try body(position, value) else { return }
+            if pages.read(value) { pages.release(environment) }
             rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
         }
         guard rc == MDB_NOTFOUND else { throw EventLogError.storage(rc, "read \(what)", directory: directory) }
@@ -398,5 +420,44 @@ public final class EventLog: Sendable {
             throw EventLogError(.corruptRecord, "event \(position) in the log at \(directory) has a broken layout")
         }
         return StoredEvent(position: position, id: String(decoding: id, as: UTF8.self), payload: Array(payload))
+    }
+}
+
+/// What a scan has read of the map since it last released pages: how much, and between which
+/// addresses (the map is one contiguous mapping, so everything between is inside it).
+private struct ReadPages {
+    let releaseEvery: Int
+    private var bytes = 0
+    private var lowest = UInt.max
+    private var highest = UInt(0)
+    private(set) var releasedOnce = false
+
+    init(releaseEvery: Int) {
+        self.releaseEvery = releaseEvery
+    }
+
+    /// Notes `value` (read); true when it is time to release.
+    @inline(__always)
+    mutating func read(_ value: MDB_val) -> Bool {
+        guard releaseEvery > 0, let data = value.mv_data else { return false }
+        let address = UInt(bitPattern: data)
+        lowest = min(lowest, address)
+        highest = max(highest, address &+ UInt(max(value.mv_size, 1)) &- 1)
+        // The node header and key beside the value.
+        bytes &+= value.mv_size &+ 16
+        return bytes >= releaseEvery
+    }
+
+    mutating func release(_ environment: Environment) {
+        defer {
+            bytes = 0
+            lowest = .max
+            highest = 0
+        }
+        guard lowest <= highest, let from = UnsafeRawPointer(bitPattern: lowest),
+            let to = UnsafeRawPointer(bitPattern: highest)
+        else { return }
+        environment.releaseMappedPages(from: from, to: to)
+        releasedOnce = true
     }
 }

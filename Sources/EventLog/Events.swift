@@ -87,4 +87,7 @@ public struct EventLogStatistics: Sendable, Hashable {
     public var appendedSinceOpen: Int
     /// Times the map was grown since this log was opened.
     public var mapGrowthCount: Int
+    /// Times a scan released the map's pages from the resident set since this log was
+    /// opened (see ``EventLog/Configuration/scanReleaseBytes``).
+    public var scanReleaseCount: Int
 }

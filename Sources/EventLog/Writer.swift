@@ -8,6 +8,11 @@ import Foundation
 /// then resumes each caller with its own result: group commit. While one commit syncs, the
 /// next group gathers, so throughput rises with load.
 ///
+/// The hot path allocates nothing per request beyond the caller's own event: a single
+/// append has its own request kind (no one-element arrays), continuations are unchecked
+/// (each is resumed exactly once, by ``write(_:)`` or ``Request/fail(_:)``), and the queue is
+/// swapped with the writer's empty group rather than copied.
+///
 /// LMDB ties a write transaction to the OS thread that began it, which is why this is a
 /// `Thread` and not a task: a transaction never crosses an `await`.
 ///
@@ -17,9 +22,10 @@ import Foundation
 /// and the same group redone.
 final class Writer: @unchecked Sendable {
     enum Request: Sendable {
-        case append([NewEvent], CheckedContinuation<[AppendResult], any Error>)
-        case checkpoint(name: String, position: UInt64, snapshot: [UInt8], CheckedContinuation<Void, any Error>)
-        case sideRecord(table: String, bytes: [UInt8], CheckedContinuation<UInt64, any Error>)
+        case appendOne(NewEvent, UnsafeContinuation<AppendResult, any Error>)
+        case append([NewEvent], UnsafeContinuation<[AppendResult], any Error>)
+        case checkpoint(name: String, position: UInt64, snapshot: [UInt8], UnsafeContinuation<Void, any Error>)
+        case sideRecord(table: String, bytes: [UInt8], UnsafeContinuation<UInt64, any Error>)
 
         var eventCount: Int {
             if case .append(let events, _) = self { return events.count }
@@ -28,6 +34,7 @@ final class Writer: @unchecked Sendable {
 
         func fail(_ error: EventLogError) {
             switch self {
+            case .appendOne(_, let continuation): continuation.resume(throwing: error)
             case .append(_, let continuation): continuation.resume(throwing: error)
             case .checkpoint(_, _, _, let continuation): continuation.resume(throwing: error)
             case .sideRecord(_, _, let continuation): continuation.resume(throwing: error)
@@ -36,6 +43,7 @@ final class Writer: @unchecked Sendable {
     }
 
     private enum Outcome {
+        case appendedOne(AppendResult)
         case appended([AppendResult])
         case saved
         case sideRecord(UInt64)
@@ -150,8 +158,13 @@ final class Writer: @unchecked Sendable {
                 events += request.eventCount
                 taken += 1
             }
-            group.append(contentsOf: pending[..<taken])
-            pending.removeFirst(taken)
+            if taken == pending.count {
+                // The usual case: take the whole queue, leave the (empty) group's buffer in its place.
+                swap(&group, &pending)
+            } else {
+                group.append(contentsOf: pending[..<taken])
+                pending.removeFirst(taken)
+            }
             condition.unlock()
 
             let started = DispatchTime.now().uptimeNanoseconds
@@ -167,6 +180,14 @@ final class Writer: @unchecked Sendable {
     /// most half the last commit's duration, and ``maximumGroupWindowNanoseconds``), so one
     /// commit serves them all. A lone sequential appender never waits: its group size is 1.
     /// Called and returns with `condition` locked.
+    ///
+    /// Why wait at all: with N appenders that each await their acknowledgement, at most N
+    /// events are in flight, so durable events/s can be no more than N divided by one durable
+    /// commit (two flushes: LMDB syncs the data, then writes the meta page synchronously).
+    /// Taking only what is queued when the writer wakes splits the appenders into two groups
+    /// that take turns, each waiting a whole commit for the other; measured with 64 appenders
+    /// on a 4 ms-flush disk: 49 events a commit and 1.45x slower than with this window, which
+    /// gets all 64 into each commit. Without sync, commits are short and so is the window.
     private func waitForGroup() {
         guard pending.count < lastGroupSize, case .running = state else { return }
         let window = min(lastCommitNanoseconds / 2, Self.maximumGroupWindowNanoseconds)
@@ -188,7 +209,8 @@ final class Writer: @unchecked Sendable {
     private func write(_ group: [Request]) {
         var group = group
         // Side tables are created in their own small transaction, before the group's.
-        group.removeAll { request in
+        if group.contains(where: { if case .sideRecord = $0 { return true } else { return false } }) {
+            group.removeAll { request in
             guard case .sideRecord(let table, _, _) = request else { return false }
             do {
                 _ = try environment.sideTable(table, create: true)
@@ -196,6 +218,7 @@ final class Writer: @unchecked Sendable {
             } catch {
                 request.fail(error as? EventLogError ?? .init(.storage, "\(error)"))
                 return true
+            }
             }
         }
         guard !group.isEmpty else { return }
@@ -209,6 +232,7 @@ final class Writer: @unchecked Sendable {
                 condition.unlock()
                 for (request, outcome) in zip(group, outcomes) {
                     switch (request, outcome) {
+                    case (.appendOne(_, let continuation), .appendedOne(let result)): continuation.resume(returning: result)
                     case (.append(_, let continuation), .appended(let results)): continuation.resume(returning: results)
                     case (.checkpoint(_, _, _, let continuation), .saved): continuation.resume()
                     case (.sideRecord(_, _, let continuation), .sideRecord(let key)): continuation.resume(returning: key)
@@ -302,6 +326,13 @@ final class Writer: @unchecked Sendable {
                     }
                     for request in group {
                         switch request {
+                        case .appendOne(let event, _):
+                            let result = try put(event, at: next, txn: txn, cursor: cursor!)
+                            if case .appended = result {
+                                next += 1
+                                appended += 1
+                            }
+                            outcomes.append(.appendedOne(result))
                         case .append(let events, _):
                             var results: [AppendResult] = []
                             results.reserveCapacity(events.count)

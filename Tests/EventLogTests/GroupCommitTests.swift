@@ -99,4 +99,52 @@ struct GroupCommitTests {
             #expect(try log.lastPosition() == 1600)
         }
     }
+
+    @Test("Single appends, batches and checkpoints in the same groups each get their own results")
+    func mixedRequestsInOneGroup() async throws {
+        try await withTemporaryLog { log, _ in
+            let results = try await withThrowingTaskGroup(of: (String, [AppendResult]).self) { group in
+                for task in 0..<32 {
+                    group.addTask {
+                        var mine: [AppendResult] = []
+                        for index in 0..<20 {
+                            if task % 2 == 0 {
+                                mine.append(try await log.append(sampleEvent(index, prefix: "s\(task)")))
+                            } else {
+                                // A batch that repeats its first id: a duplicate of it in the same group.
+                                let batch = [sampleEvent(index, prefix: "b\(task)"), sampleEvent(index, prefix: "b\(task)")]
+                                mine.append(contentsOf: try await log.append(contentsOf: batch))
+                            }
+                            if index % 5 == 0 {
+                                try await log.saveCheckpoint("task-\(task)", position: UInt64(index), snapshot: [UInt8(index)])
+                            }
+                        }
+                        return ("\(task)", mine)
+                    }
+                }
+                var all: [String: [AppendResult]] = [:]
+                for try await (task, mine) in group { all[task] = mine }
+                return all
+            }
+            for task in 0..<32 {
+                let mine = results["\(task)"] ?? []
+                if task % 2 == 0 {
+                    #expect(mine.count == 20 && mine.allSatisfy { !$0.isDuplicate })
+                    for (index, result) in mine.enumerated() {
+                        #expect(try log.event(at: result.position)?.id == "s\(task)-\(index)")
+                    }
+                } else {
+                    #expect(mine.count == 40)
+                    for index in 0..<20 {
+                        #expect(mine[2 * index + 1] == .duplicate(existingPosition: mine[2 * index].position))
+                        #expect(try log.event(at: mine[2 * index].position)?.id == "b\(task)-\(index)")
+                    }
+                }
+                #expect(try log.checkpoint("task-\(task)") == Checkpoint(position: 15, snapshot: [15]))
+            }
+            #expect(try log.lastPosition() == 32 * 20)
+            // 32 x 24 requests; durable commits are slow enough that they were grouped.
+            #expect(try log.statistics().commitCount < 32 * 24)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 #include "LMDBBaseline.h"
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -110,4 +111,69 @@ int lmdb_baseline_scan(lmdb_baseline *b, uint64_t *count, uint64_t *bytes) {
     *count = n;
     *bytes = total;
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* The same concurrency pattern as the EventLog group-commit benchmark, in C: `threads`
+   threads each append `appends_per_thread` single values, each waiting for its own durable
+   commit before the next. Whichever thread finds no commit running becomes the leader: it
+   takes everything queued, writes it in one transaction, commits, then wakes the others.
+   No gathering window. This is the ceiling a group-committing wrapper can hope for. */
+
+struct gc_shared {
+    lmdb_baseline *b;
+    const void *value;
+    size_t value_size;
+    int appends_per_thread;
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    uint64_t queued;     /* appends waiting for a leader */
+    uint64_t ticket;     /* total appends ever queued */
+    uint64_t committed;  /* appends covered by a finished commit */
+    int leader;          /* a commit is running */
+    int rc;
+};
+
+static void *gc_thread(void *arg) {
+    struct gc_shared *s = arg;
+    for (int i = 0; i < s->appends_per_thread; i++) {
+        pthread_mutex_lock(&s->lock);
+        uint64_t mine = ++s->ticket;
+        s->queued++;
+        while (s->committed < mine && s->rc == 0) {
+            if (!s->leader) {
+                s->leader = 1;
+                uint64_t count = s->queued, upto = s->ticket;
+                s->queued = 0;
+                pthread_mutex_unlock(&s->lock);
+                int rc = lmdb_baseline_append_batch(s->b, (int)count, s->value, s->value_size, 1);
+                pthread_mutex_lock(&s->lock);
+                s->leader = 0;
+                if (rc) s->rc = rc;
+                s->committed = upto;
+                pthread_cond_broadcast(&s->done);
+            } else {
+                pthread_cond_wait(&s->done, &s->lock);
+            }
+        }
+        int failed = s->rc;
+        pthread_mutex_unlock(&s->lock);
+        if (failed) break;
+    }
+    return NULL;
+}
+
+int lmdb_baseline_group_commit(lmdb_baseline *b, int threads, int appends_per_thread, const void *value, size_t value_size) {
+    struct gc_shared s = { .b = b, .value = value, .value_size = value_size, .appends_per_thread = appends_per_thread };
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.done, NULL);
+    pthread_t ids[threads];
+    int started = 0;
+    for (; started < threads; started++) {
+        if (pthread_create(&ids[started], NULL, gc_thread, &s)) break;
+    }
+    for (int i = 0; i < started; i++) pthread_join(ids[i], NULL);
+    pthread_mutex_destroy(&s.lock);
+    pthread_cond_destroy(&s.done);
+    if (started < threads) return EAGAIN;
+    return s.rc;
 }

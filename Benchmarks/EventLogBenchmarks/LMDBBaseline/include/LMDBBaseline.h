@@ -24,4 +24,11 @@ int lmdb_baseline_append_batch(lmdb_baseline *baseline, int count, const void *v
 /// Reads every value with a cursor in one read transaction; returns the count and total bytes.
 int lmdb_baseline_scan(lmdb_baseline *baseline, uint64_t *count, uint64_t *bytes);
 
+/// The group-commit benchmark's pattern in C: `threads` threads each append
+/// `appends_per_thread` single values (with the id index), each waiting until its own commit
+/// is done before the next. A thread that finds no commit running commits everything queued
+/// in one transaction (no gathering window), then wakes the others. Returns 0 or the first
+/// failure.
+int lmdb_baseline_group_commit(lmdb_baseline *baseline, int threads, int appends_per_thread, const void *value, size_t value_size);
+
 #endif
