@@ -251,7 +251,10 @@ public struct OrgState: Sendable {
             guard let id = SalesforceId.normalized(value), let r = records[object]?[id], !r.isDeleted else { return [] }
             return [id]
         }
-        if let ids = indexes[object]?[field]?[value.lowercased()] {
+        // An indexed field (external ids, unique fields) is answered by its index alone: a value it
+        // does not have matches nothing (scanning every record made each new key cost the table).
+        if let indexed = indexedFields(object).first(where: { $0.caseInsensitiveCompare(field) == .orderedSame }) {
+            let ids = indexes[object]?[indexed]?[value.lowercased()] ?? []
             return ids.filter { records[object]?[$0]?.isDeleted == false }
         }
         let lower = value.lowercased()
