@@ -43,6 +43,34 @@ struct EventDecoderTests {
         }
     }
 
+    @Test("short and long invalid UTF-8 in a record decode as String(decoding:as:) repairs them")
+    func invalidUTF8InRecords() throws {
+        let short: [UInt8] = [0x61, 0xFF, 0x62, 0xC3]
+        let long: [UInt8] = Array("a recipient name long enough".utf8) + [0xE2, 0x82]
+        var w = BinaryWriter()
+        w.writeString(1, "V1.EmailOpened")
+        w.writeString(2, "activity/acme/act_utf8")
+        w.writeString(3, "acme")
+        w.writeInt(4, Int64(1))
+        w.writeMessage(5) { p in
+            p.writeString(1, "act_utf8")
+            p.writeInt(4, Int64(1))
+            p.writeMessage(8) { f in
+                f.writeBytes(1, short)
+                f.writeBytes(2, long)
+            }
+        }
+        let decoder = EventDecoder()
+        for decoded in [try EventEnvelope(binary: w.bytes), try decoder.decode(w.bytes), try decoder.decode(w.bytes)] {
+            guard case .activity(let a) = decoded.event else {
+                Issue.record("not an activity")
+                return
+            }
+            #expect(a.recipient?.email == String(decoding: short, as: UTF8.self))
+            #expect(a.recipient?.name == String(decoding: long, as: UTF8.self))
+        }
+    }
+
     @Test("one decoder over a whole log decodes every record as EventEnvelope(binary:) does")
     func decoderMatchesPlainDecode() throws {
         var r = ModelRandom(rng: seeded(11))

@@ -176,22 +176,32 @@ extension DomainEvent {
         }
     }
 
+    /// The activity type of the wire name at `index` (0...12) in ``EventType/allCurrent``.
+    static func activityType(_ index: Int) -> ActivityType {
+        switch index {
+        case 0: return .emailSent  // V1.EmailSent
+        case 1: return .emailReceived  // V1.EmailReceived
+        case 2: return .emailOpened  // V1.EmailOpened
+        case 3: return .emailClicked  // V1.EmailClicked
+        case 4: return .emailDownloaded  // V1.EmailDownloaded
+        case 5: return .emailReplied  // V1.EmailReplied
+        case 6: return .emailBounced  // V1.EmailBounced
+        case 7: return .meetingConfirmed  // V1.MeetingConfirmed
+        case 8: return .meetingCanceled  // V1.MeetingCanceled
+        case 9: return .calendarUpserted  // V1.CalendarEventUpserted
+        case 10: return .calendarDeleted  // V1.CalendarEventDeleted
+        case 11: return .taskUpserted  // V1.TaskUpserted
+        default: return .callLogged  // V1.CallLogged
+        }
+    }
+
     /// The payload as the current version of the wire name at `index` in ``EventType/allCurrent``.
     static func decodeCurrent(_ index: Int, from r: inout BinaryReader) throws(SyncDomainError) -> DomainEvent {
         switch index {
-        case 0: return .activity(try Activity.decode(from: &r, type: .emailSent))  // V1.EmailSent
-        case 1: return .activity(try Activity.decode(from: &r, type: .emailReceived))  // V1.EmailReceived
-        case 2: return .activity(try Activity.decode(from: &r, type: .emailOpened))  // V1.EmailOpened
-        case 3: return .activity(try Activity.decode(from: &r, type: .emailClicked))  // V1.EmailClicked
-        case 4: return .activity(try Activity.decode(from: &r, type: .emailDownloaded))  // V1.EmailDownloaded
-        case 5: return .activity(try Activity.decode(from: &r, type: .emailReplied))  // V1.EmailReplied
-        case 6: return .activity(try Activity.decode(from: &r, type: .emailBounced))  // V1.EmailBounced
-        case 7: return .activity(try Activity.decode(from: &r, type: .meetingConfirmed))  // V1.MeetingConfirmed
-        case 8: return .activity(try Activity.decode(from: &r, type: .meetingCanceled))  // V1.MeetingCanceled
-        case 9: return .activity(try Activity.decode(from: &r, type: .calendarUpserted))  // V1.CalendarEventUpserted
-        case 10: return .activity(try Activity.decode(from: &r, type: .calendarDeleted))  // V1.CalendarEventDeleted
-        case 11: return .activity(try Activity.decode(from: &r, type: .taskUpserted))  // V1.TaskUpserted
-        case 12: return .activity(try Activity.decode(from: &r, type: .callLogged))  // V1.CallLogged
+        case 0...12:
+            // One call site for the thirteen activity names (V1.EmailSent ... V1.CallLogged),
+            // so the activity decoder is not inlined thirteen times into this switch.
+            return .activity(try Activity.decode(from: &r, type: activityType(index)))
         case 13: return .workspaceConfigured(try .decode(from: &r))  // V1.WorkspaceConfigured
         case 14: return .salesforceRecordChanged(try .decode(from: &r))  // V1.SalesforceRecordChanged
         case 15: return .salesforceRecordDeleted(try .decode(from: &r))  // V1.SalesforceRecordDeleted

@@ -30,17 +30,17 @@ enum WireNameTable {
 
     /// The index in ``EventType/allCurrent`` of the name spelled by `name`, or nil.
     static func index(of name: UnsafeRawBufferPointer) -> Int? {
-        let t = table
-        var slot = Int(truncatingIfNeeded: StringInterner.hash(name)) & t.mask
-        return t.bytes.withUnsafeBytes { all -> Int? in
+        // Borrowed from the global (a local copy of the table would retain its three arrays).
+        var slot = Int(truncatingIfNeeded: StringInterner.hash(name)) & table.mask
+        return table.bytes.withUnsafeBytes { all -> Int? in
             while true {
-                let i = t.slots[slot]
+                let i = table.slots[slot]
                 if i < 0 { return nil }
-                let start = t.starts[i]
-                if StringInterner.equal(UnsafeRawBufferPointer(rebasing: all[start..<t.starts[i + 1]]), name) {
+                let start = table.starts[i]
+                if StringInterner.equal(UnsafeRawBufferPointer(rebasing: all[start..<table.starts[i + 1]]), name) {
                     return i
                 }
-                slot = (slot + 1) & t.mask
+                slot = (slot + 1) & table.mask
             }
         }
     }
