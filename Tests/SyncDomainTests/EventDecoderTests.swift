@@ -23,6 +23,46 @@ struct EventDecoderTests {
         #expect(sameStorage, "the second string for the same bytes should reuse the first one's storage")
     }
 
+    @Test("byte comparison: equal buffers of every length up to 40, and a difference at every position")
+    func byteComparison() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            a.withUnsafeBytes { x in
+                let copy = a
+                copy.withUnsafeBytes { y in #expect(StringInterner.equal(x, y)) }
+                for k in 0..<n {
+                    var b = a
+                    b[k] ^= 0x20
+                    b.withUnsafeBytes { y in #expect(!StringInterner.equal(x, y), "length \(n), byte \(k)") }
+                }
+                let longer = a + [0]
+                longer.withUnsafeBytes { y in #expect(!StringInterner.equal(x, y)) }
+            }
+        }
+    }
+
+    @Test("inline strings: the cache key tells apart every byte of every length, and collisions stay correct")
+    func smallStringKeysAndCollisions() {
+        for n in 1...StringInterner.inlineCapacity {
+            let a = (0..<n).map { UInt8(truncatingIfNeeded: 0x41 &+ $0) }
+            let keyA = a.withUnsafeBytes { StringInterner.smallKey($0) }
+            for k in 0..<n {
+                var b = a
+                b[k] ^= 0x01
+                #expect(b.withUnsafeBytes { StringInterner.smallKey($0) } != keyA, "length \(n), byte \(k)")
+            }
+            if n < StringInterner.inlineCapacity {
+                #expect((a + [0]).withUnsafeBytes { StringInterner.smallKey($0) } != keyA)
+            }
+        }
+        let interner = StringInterner(slotCount: 1)
+        let words = ["u_alice", "u_bob", "acme", "Email", "Completed", "u_alice", "acme", "\u{E9}t\u{E9}"]
+        for w in words + words {
+            let got = Array(w.utf8).withUnsafeBytes { interner.smallString($0, BinaryReader.makeString) }
+            #expect(got == w)
+        }
+    }
+
     @Test("a one-slot interner (every new string collides) still returns the right strings")
     func collisionsAreCorrect() {
         let interner = StringInterner(slotCount: 1)

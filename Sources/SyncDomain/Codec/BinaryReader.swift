@@ -9,9 +9,9 @@ public struct BinaryReader {
     let end: Int
     /// Where the tag of the field last returned by ``nextField()`` starts.
     var fieldStart: Int = 0
-    /// The decoder's string cache, if any (see ``EventDecoder``). Not retained: the decoder
-    /// that lends it outlives every reader made for one record.
-    unowned(unsafe) let interner: StringInterner?
+    /// The decoder's string cache, if any (see ``EventDecoder``). Unmanaged: the decoder that
+    /// lends it outlives every reader made for one record, and using it costs no retain.
+    let interner: Unmanaged<StringInterner>?
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes
@@ -24,10 +24,10 @@ public struct BinaryReader {
         base = bytes
         offset = 0
         end = bytes.count
-        self.interner = interner
+        self.interner = interner.map { Unmanaged.passUnretained($0) }
     }
 
-    init(base: UnsafeRawBufferPointer, offset: Int, end: Int, interner: StringInterner?) {
+    init(base: UnsafeRawBufferPointer, offset: Int, end: Int, interner: Unmanaged<StringInterner>?) {
         self.base = base
         self.offset = offset
         self.end = end
@@ -135,8 +135,10 @@ public struct BinaryReader {
         let n = try readLength()
         let bytes = UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)])
         offset += n
-        if n > StringInterner.inlineCapacity, let interner {
-            return interner.string(bytes)
+        if let interner, n > 0 {
+            return interner._withUnsafeGuaranteedRef { cache in
+                n > StringInterner.inlineCapacity ? cache.string(bytes) : cache.smallString(bytes, Self.makeString)
+            }
         }
         return Self.makeString(bytes)
     }

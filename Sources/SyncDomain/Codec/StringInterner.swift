@@ -15,6 +15,17 @@ final class StringInterner {
     private let hashes: UnsafeMutablePointer<UInt64>
     private let mask: Int
 
+    /// Inline strings, keyed by their bytes packed into two words and the length: a hit
+    /// skips building (and checking) the string, and copying one back needs no retain.
+    private let smallKeys: UnsafeMutablePointer<SmallKey>
+    private let smallStrings: UnsafeMutablePointer<String>
+
+    struct SmallKey: Equatable {
+        var first: UInt64
+        var last: UInt64
+        var count: Int
+    }
+
     /// `slotCount` is rounded up to a power of two (at least 1).
     init(slotCount: Int = 4096) {
         var n = 1
@@ -24,12 +35,55 @@ final class StringInterner {
         hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
         hashes.initialize(repeating: 0, count: n)
         mask = n - 1
+        smallKeys = UnsafeMutablePointer<SmallKey>.allocate(capacity: n)
+        smallKeys.initialize(repeating: SmallKey(first: 0, last: 0, count: 0), count: n)
+        smallStrings = UnsafeMutablePointer<String>.allocate(capacity: n)
+        smallStrings.initialize(repeating: "", count: n)
     }
 
     deinit {
         slots.deinitialize(count: mask + 1)
         slots.deallocate()
         hashes.deallocate()
+        smallKeys.deallocate()
+        smallStrings.deinitialize(count: mask + 1)
+        smallStrings.deallocate()
+    }
+
+    /// The inline string (1 to ``inlineCapacity`` bytes) spelled by `bytes`, from the cache
+    /// when it holds the same bytes. `make` builds it otherwise (invalid UTF-8 repaired as
+    /// `String(decoding:as:)` does: the cached value is a function of the bytes alone).
+    @inline(__always)
+    func smallString(_ bytes: UnsafeRawBufferPointer, _ make: (UnsafeRawBufferPointer) -> String) -> String {
+        let key = Self.smallKey(bytes)
+        var h = (key.first ^ (key.last &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        let i = Int(truncatingIfNeeded: h &+ UInt64(key.count)) & mask
+        if smallKeys[i] == key { return smallStrings[i] }
+        let s = make(bytes)
+        smallKeys[i] = key
+        smallStrings[i] = s
+        return s
+    }
+
+    /// 1 to 16 bytes as (first word, last word, count), which determines every byte: the two
+    /// words overlap when there are fewer than 16.
+    @inline(__always)
+    static func smallKey(_ bytes: UnsafeRawBufferPointer) -> SmallKey {
+        let n = bytes.count
+        if n >= 8 {
+            return SmallKey(
+                first: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                last: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), count: n)
+        }
+        if n >= 4 {
+            return SmallKey(
+                first: UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)),
+                last: UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)), count: n)
+        }
+        var w: UInt64 = 0
+        for (k, b) in bytes.enumerated() { w |= UInt64(b) << (8 * UInt64(k)) }
+        return SmallKey(first: w, last: 0, count: n)
     }
 
     /// The string spelled by `bytes` (UTF-8; invalid sequences repaired as `String(decoding:as:)`
@@ -74,8 +128,17 @@ final class StringInterner {
     static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         let n = a.count
         guard n == b.count else { return false }
+        guard n >= 8 else {
+            var i = 0
+            while i < n {
+                if a[i] != b[i] { return false }
+                i += 1
+            }
+            return true
+        }
+        // Eight bytes at a time; the last word overlaps the one before it.
         var i = 0
-        while i + 8 <= n {
+        while i + 8 < n {
             if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             {
@@ -83,11 +146,8 @@ final class StringInterner {
             }
             i += 8
         }
-        while i < n {
-            if a[i] != b[i] { return false }
-            i += 1
-        }
-        return true
+        return a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
     }
 }
 
