@@ -30,10 +30,19 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    Benchmark("Binary decode: 1M log records (mixed events, one EventDecoder)") { benchmark in
+        let w = load()
+        benchmark.startMeasurement()
+        blackHole(try w.decodeAllWithDecoder())
+        benchmark.stopMeasurement()
+    }
+
     Benchmark("Binary encode: 1M log records") { benchmark in
         let w = load()
         let decoded = try w.bytes.withUnsafeBytes { all in
-            try w.records.map { r in try EventEnvelope(binary: UnsafeRawBufferPointer(rebasing: all[r.offset..<(r.offset + r.count)])) }
+            try w.records.map { r in
+                try EventEnvelope(binary: UnsafeRawBufferPointer(rebasing: all[r.offset..<(r.offset + r.count)]))
+            }
         }
         benchmark.startMeasurement()
         var out = BinaryWriter(capacity: w.bytes.count)

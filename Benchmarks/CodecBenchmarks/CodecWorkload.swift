@@ -46,7 +46,8 @@ struct CodecWorkload {
                                         WriteField("WhoId", .string("003000000000001AAA")),
                                         WriteField("WhatId", .string("006000000000001AAA")),
                                         WriteField("OwnerId", .string("005000000000001AAA")),
-                                        WriteField("Type", .string("Email")), WriteField("Status", .string("Completed")),
+                                        WriteField("Type", .string("Email")),
+                                        WriteField("Status", .string("Completed")),
                                         WriteField("ActivityDate", .date(LocalDate(daysSinceEpoch: 20_777))),
                                     ])
                             ],
@@ -56,7 +57,8 @@ struct CodecWorkload {
                 envelope = EventEnvelope(
                     id: EventID("outcome/acme/\(i)"), workspace: "acme", recordedAt: t,
                     event: .writeSucceeded(
-                        WriteSucceeded(syncKey: "sk_\(i)", salesforceId: "00T00000000\(100_000 + i % 100_000)AAA", created: true)))
+                        WriteSucceeded(
+                            syncKey: "sk_\(i)", salesforceId: "00T00000000\(100_000 + i % 100_000)AAA", created: true)))
             default:
                 envelope = EventEnvelope(
                     id: EventID("change/acme/\(i)"), workspace: "acme", recordedAt: t,
@@ -85,7 +87,8 @@ struct CodecWorkload {
             to: [Person(email: "bob\(r % 1000)@globex.com", name: "Bob Li"), Person(email: "carol@globex.com")],
             cc: [], bcc: [], isReply: false, sentWithProduct: true, client: "gmail",
             sequence: r % 3 == 0 ? SequenceRef(id: "seq_9", name: "Q4 Renewals", stage: 2) : nil)
-        let type: ActivityType = i % 4 == 0 ? .emailSent : (i % 4 == 1 ? .emailOpened : (i % 4 == 2 ? .emailClicked : .emailSent))
+        let type: ActivityType =
+            i % 4 == 0 ? .emailSent : (i % 4 == 1 ? .emailOpened : (i % 4 == 2 ? .emailClicked : .emailSent))
         return Activity(
             id: "act_\(i)", workspace: "acme", type: type, occurredAt: t, userId: "u_alice", message: message,
             recipient: type == .emailSent ? nil : Person(email: "carol@globex.com"),
@@ -97,7 +100,22 @@ struct CodecWorkload {
         var sum = 0
         try bytes.withUnsafeBytes { all in
             for r in records {
-                let e = try EventEnvelope(binary: UnsafeRawBufferPointer(rebasing: all[r.offset..<(r.offset + r.count)]))
+                let e = try EventEnvelope(
+                    binary: UnsafeRawBufferPointer(rebasing: all[r.offset..<(r.offset + r.count)]))
+                sum &+= e.recordedAt.millisecondsSinceEpoch.hashValue & 1
+            }
+        }
+        return sum
+    }
+
+    /// The same as ``decodeAll()`` with one ``EventDecoder`` for the whole scan (as a replay
+    /// holds one), so repeated strings are shared between records. Returns a checksum.
+    func decodeAllWithDecoder() throws -> Int {
+        var sum = 0
+        let decoder = EventDecoder()
+        try bytes.withUnsafeBytes { all in
+            for r in records {
+                let e = try decoder.decode(UnsafeRawBufferPointer(rebasing: all[r.offset..<(r.offset + r.count)]))
                 sum &+= e.recordedAt.millisecondsSinceEpoch.hashValue & 1
             }
         }

@@ -14,15 +14,17 @@ extension BinaryReader {
         return try T.decode(from: &sub)
     }
 
-    /// Reads an enum stored as its raw string value.
-    mutating func readEnum<T: RawRepresentable>(_ type: T.Type, _ wire: WireType, _ name: StaticString)
+    /// Reads an enum stored as its raw string value, comparing bytes (no String is made).
+    @inline(__always)
+    mutating func readEnum<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ wire: WireType, _ name: StaticString)
         throws(SyncDomainError) -> T where T.RawValue == String
     {
-        let raw = try readString(wire)
-        guard let v = T(rawValue: raw) else {
-            throw SyncDomainError(.invalidValue, "\(name): unknown value")
+        let bytes = try readBytesView(wire)
+        for v in T.allCases {
+            var raw = v.rawValue
+            if raw.withUTF8({ StringInterner.equal(UnsafeRawBufferPointer($0), bytes) }) { return v }
         }
-        return v
+        throw SyncDomainError(.invalidValue, "\(name): unknown value")
     }
 
     /// Reads a message holding repeated strings at field 1 (an optional list).
@@ -33,8 +35,7 @@ extension BinaryReader {
             if f.number == 1 {
                 items.append(try sub.readString(f.wire))
             } else {
-                var ignored = UnknownFields()
-                try sub.skip(f.wire, into: &ignored)
+                try sub.skip(f.wire)
             }
         }
         return items
@@ -116,14 +117,12 @@ extension JSONValue: BinaryCodable {
                         var v = try sub.readMessage(g.wire)
                         value = try decode(from: &v, depth: depth + 1)
                     default:
-                        var ignored = UnknownFields()
-                        try sub.skip(g.wire, into: &ignored)
+                        try sub.skip(g.wire)
                     }
                 }
                 members.append(Member(name, value))
             default:
-                var ignored = UnknownFields()
-                try r.skip(f.wire, into: &ignored)
+                try r.skip(f.wire)
             }
         }
         switch kind {
@@ -164,8 +163,7 @@ extension SalesforceRecord.Field: BinaryCodable {
             case 5: value = .string(try r.readString(f.wire))
             case 6: value = try r.readMessage(JSONValue.self, f.wire)
             default:
-                var ignored = UnknownFields()
-                try r.skip(f.wire, into: &ignored)
+                try r.skip(f.wire)
             }
         }
         return SalesforceRecord.Field(try required(name, "SalesforceRecord.Field.name"), value)
@@ -201,8 +199,7 @@ extension FieldValue: BinaryCodable {
                 _ = try r.readBool(f.wire)
                 value = .null
             default:
-                var ignored = UnknownFields()
-                try r.skip(f.wire, into: &ignored)
+                try r.skip(f.wire)
             }
         }
         return try required(value, "FieldValue")

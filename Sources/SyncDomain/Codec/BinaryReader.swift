@@ -9,17 +9,29 @@ public struct BinaryReader {
     let end: Int
     /// Where the tag of the field last returned by ``nextField()`` starts.
     var fieldStart: Int = 0
+    /// The decoder's string cache, if any (see ``EventDecoder``). Unmanaged: the decoder that
+    /// lends it outlives every reader made for one record, and using it costs no retain.
+    let interner: Unmanaged<StringInterner>?
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes
         offset = 0
         end = bytes.count
+        interner = nil
     }
 
-    init(base: UnsafeRawBufferPointer, offset: Int, end: Int) {
+    init(_ bytes: UnsafeRawBufferPointer, interner: StringInterner?) {
+        base = bytes
+        offset = 0
+        end = bytes.count
+        self.interner = interner.map { Unmanaged.passUnretained($0) }
+    }
+
+    init(base: UnsafeRawBufferPointer, offset: Int, end: Int, interner: Unmanaged<StringInterner>?) {
         self.base = base
         self.offset = offset
         self.end = end
+        self.interner = interner
     }
 
     public var isAtEnd: Bool { offset >= end }
@@ -30,6 +42,19 @@ public struct BinaryReader {
 
     @inline(__always)
     public mutating func readVarint() throws(SyncDomainError) -> UInt64 {
+        // Fast path: one byte (tags, lengths under 128, bools, small ints).
+        if offset < end {
+            let b = base[offset]
+            if b < 0x80 {
+                offset += 1
+                return UInt64(b)
+            }
+        }
+        return try readVarintSlow()
+    }
+
+    @inline(never)
+    mutating func readVarintSlow() throws(SyncDomainError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -61,11 +86,13 @@ public struct BinaryReader {
         guard wire == actual else { throw Self.malformed("unexpected wire type") }
     }
 
+    @inline(__always)
     public mutating func readUInt(_ wire: WireType) throws(SyncDomainError) -> UInt64 {
         try expect(.varint, wire)
         return try readVarint()
     }
 
+    @inline(__always)
     public mutating func readInt64(_ wire: WireType) throws(SyncDomainError) -> Int64 {
         try expect(.varint, wire)
         let v = try readVarint()
@@ -100,12 +127,46 @@ public struct BinaryReader {
         return Int(n)
     }
 
+    /// A string that is likely to repeat across records (an email, a subject, a field value):
+    /// with an interner, strings too long to be stored inline are shared rather than allocated again.
+    @inline(__always)
     public mutating func readString(_ wire: WireType) throws(SyncDomainError) -> String {
         try expect(.lengthDelimited, wire)
         let n = try readLength()
-        let s = String(decoding: UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)]), as: UTF8.self)
+        let bytes = UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)])
         offset += n
-        return s
+        if let interner, n > 0 {
+            return interner._withUnsafeGuaranteedRef { cache in
+                n > StringInterner.inlineCapacity ? cache.string(bytes) : cache.smallString(bytes, Self.makeString)
+            }
+        }
+        return Self.makeString(bytes)
+    }
+
+    /// A string that is unique to its record (an event id, a sync key): never interned,
+    /// so it does not push shared strings out of the cache.
+    @inline(__always)
+    public mutating func readUniqueString(_ wire: WireType) throws(SyncDomainError) -> String {
+        try expect(.lengthDelimited, wire)
+        let n = try readLength()
+        let bytes = UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)])
+        offset += n
+        return Self.makeString(bytes)
+    }
+
+    /// Invalid UTF-8 is repaired (U+FFFD), as `String(decoding:as:)` does.
+    @inline(__always)
+    static func makeString(_ bytes: UnsafeRawBufferPointer) -> String {
+        let n = bytes.count
+        guard n <= StringInterner.inlineCapacity else { return String(decoding: bytes, as: UTF8.self) }
+        guard n > 0 else { return "" }
+        // A string stored inline: this initialiser checks a small ASCII string with one mask
+        // instead of the general validation (about a tenth of the instructions); anything
+        // else is validated and repaired as `String(decoding:as:)` would.
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
+            return n
+        }
     }
 
     public mutating func readBytes(_ wire: WireType) throws(SyncDomainError) -> [UInt8] {
@@ -120,9 +181,25 @@ public struct BinaryReader {
     public mutating func readMessage(_ wire: WireType) throws(SyncDomainError) -> BinaryReader {
         try expect(.lengthDelimited, wire)
         let n = try readLength()
-        let sub = BinaryReader(base: base, offset: offset, end: offset + n)
+        let sub = BinaryReader(base: base, offset: offset, end: offset + n, interner: interner)
         offset += n
         return sub
+    }
+
+    /// Skips the field just announced by ``nextField()`` (a field this version drops on purpose).
+    public mutating func skip(_ wire: WireType) throws(SyncDomainError) {
+        switch wire {
+        case .varint: _ = try readVarint()
+        case .fixed64:
+            guard end - offset >= 8 else { throw Self.malformed("truncated fixed64") }
+            offset += 8
+        case .fixed32:
+            guard end - offset >= 4 else { throw Self.malformed("truncated fixed32") }
+            offset += 4
+        case .lengthDelimited:
+            let n = try readLength()
+            offset += n
+        }
     }
 
     /// Skips the field just announced by ``nextField()`` and keeps its bytes in `unknown`.

@@ -20,44 +20,38 @@ extension Activity {
     }
 
     static func decode(from r: inout BinaryReader, type: ActivityType) throws(SyncDomainError) -> Activity {
-        var id: String? = nil
-        var workspace = ""
-        var occurredAt: Timestamp? = nil
-        var offset = 0
-        var userId = ""
-        var message: Message? = nil
-        var recipient: Person? = nil
-        var url: String? = nil
-        var fileName: String? = nil
-        var meeting: Meeting? = nil
-        var task: ActivityTask? = nil
-        var call: Call? = nil
-        var source: [UInt8] = []
-        var unknown = UnknownFields()
+        // Fields are decoded straight into the value (no locals copied into an initialiser at
+        // the end): an Activity is a few hundred bytes, and each copy retains every string in it.
+        var a = Activity(
+            id: "", workspace: "", type: type, occurredAt: Timestamp(millisecondsSinceEpoch: 0), userId: "")
+        var hasId = false
+        var hasOccurredAt = false
         while let f = try r.nextField() {
             switch f.number {
-            case 1: id = try r.readString(f.wire)
-            case 2: workspace = try r.readString(f.wire)
-            case 4: occurredAt = try r.readTimestamp(f.wire)
-            case 5: offset = try r.readInt(f.wire)
-            case 6: userId = try r.readString(f.wire)
-            case 7: message = try r.readMessage(Message.self, f.wire)
-            case 8: recipient = try r.readMessage(Person.self, f.wire)
-            case 9: url = try r.readString(f.wire)
-            case 10: fileName = try r.readString(f.wire)
-            case 11: meeting = try r.readMessage(Meeting.self, f.wire)
-            case 12: task = try r.readMessage(ActivityTask.self, f.wire)
-            case 13: call = try r.readMessage(Call.self, f.wire)
-            case 14: source = try r.readBytes(f.wire)
-            default: try r.skip(f.wire, into: &unknown)
+            case 1:
+                a.id = try r.readUniqueString(f.wire)
+                hasId = true
+            case 2: a.workspace = try r.readString(f.wire)
+            case 4:
+                a.occurredAt = try r.readTimestamp(f.wire)
+                hasOccurredAt = true
+            case 5: a.occurredAtOffsetMinutes = try r.readInt(f.wire)
+            case 6: a.userId = try r.readString(f.wire)
+            case 7:
+                var sub = try r.readMessage(f.wire)
+                try Message.decode(from: &sub, into: &a.message)
+            case 8: a.recipient = try r.readMessage(Person.self, f.wire)
+            case 9: a.url = try r.readString(f.wire)
+            case 10: a.fileName = try r.readString(f.wire)
+            case 11: a.meeting = try r.readMessage(Meeting.self, f.wire)
+            case 12: a.task = try r.readMessage(ActivityTask.self, f.wire)
+            case 13: a.call = try r.readMessage(Call.self, f.wire)
+            case 14: a.source = try r.readBytes(f.wire)
+            default: try r.skip(f.wire, into: &a.unknownFields)
             }
         }
-        var a = Activity(
-            id: try required(id, "Activity.id"), workspace: workspace, type: type,
-            occurredAt: try required(occurredAt, "Activity.occurredAt"), occurredAtOffsetMinutes: offset,
-            userId: userId, message: message, recipient: recipient, url: url, fileName: fileName, meeting: meeting,
-            task: task, call: call, source: source)
-        a.unknownFields = unknown
+        guard hasId else { throw SyncDomainError(.missingField, "Activity.id is missing") }
+        guard hasOccurredAt else { throw SyncDomainError(.missingField, "Activity.occurredAt is missing") }
         return a
     }
 }
@@ -88,7 +82,8 @@ extension EventEnvelope {
     /// Decodes a log record from bytes (copied as needed; the buffer may be released afterwards).
     public init(binary bytes: [UInt8], upcasters: EventUpcasters = .standard) throws(SyncDomainError) {
         let result = bytes.withUnsafeBytes { buf in
-            Result { () throws(SyncDomainError) -> EventEnvelope in try EventEnvelope(binary: buf, upcasters: upcasters) }
+            Result { () throws(SyncDomainError) -> EventEnvelope in try EventEnvelope(binary: buf, upcasters: upcasters)
+            }
         }
         self = try result.get()
     }
@@ -96,7 +91,14 @@ extension EventEnvelope {
     /// Decodes a log record from borrowed bytes (e.g. lent by the log's read transaction).
     /// Nothing in the result points into `bytes`.
     public init(binary bytes: UnsafeRawBufferPointer, upcasters: EventUpcasters = .standard) throws(SyncDomainError) {
-        var r = BinaryReader(bytes)
+        try self.init(binary: bytes, upcasters: upcasters, interner: nil)
+    }
+
+    /// Decodes with `interner` sharing repeated strings between records (``EventDecoder``).
+    init(binary bytes: UnsafeRawBufferPointer, upcasters: EventUpcasters, interner: StringInterner?)
+        throws(SyncDomainError)
+    {
+        var r = BinaryReader(bytes, interner: interner)
         var typeName: UnsafeRawBufferPointer? = nil
         var id: String? = nil
         var workspace = ""
@@ -106,7 +108,7 @@ extension EventEnvelope {
         while let f = try r.nextField() {
             switch f.number {
             case 1: typeName = try r.readBytesView(f.wire)
-            case 2: id = try r.readString(f.wire)
+            case 2: id = try r.readUniqueString(f.wire)
             case 3: workspace = try r.readString(f.wire)
             case 4: recordedAt = try r.readTimestamp(f.wire)
             case 5: payload = try r.readMessage(f.wire)
@@ -126,14 +128,19 @@ extension EventEnvelope {
             let wireName = String(decoding: name, as: UTF8.self)
             throw SyncDomainError(.unknownEventType, "no decoder or upcaster for \(Self.printableWireName(wireName))")
         }
-        self.init(id: EventID(try required(id, "EventEnvelope.id")), workspace: workspace, recordedAt: recordedAt, event: event)
+        self.init(
+            id: EventID(try required(id, "EventEnvelope.id")), workspace: workspace, recordedAt: recordedAt,
+            event: event)
         self.unknownFields = unknown
     }
 
     /// Wire names are ASCII identifiers; anything else (garbage) is not echoed.
     static func printableWireName(_ name: String) -> String {
-        let ok = name.utf8.count <= 80
-            && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "_" }
+        let ok =
+            name.utf8.count <= 80
+            && name.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "_"
+            }
         return ok ? "\"\(name)\"" : "an unreadable wire name"
     }
 }
@@ -169,22 +176,32 @@ extension DomainEvent {
         }
     }
 
+    /// The activity type of the wire name at `index` (0...12) in ``EventType/allCurrent``.
+    static func activityType(_ index: Int) -> ActivityType {
+        switch index {
+        case 0: return .emailSent  // V1.EmailSent
+        case 1: return .emailReceived  // V1.EmailReceived
+        case 2: return .emailOpened  // V1.EmailOpened
+        case 3: return .emailClicked  // V1.EmailClicked
+        case 4: return .emailDownloaded  // V1.EmailDownloaded
+        case 5: return .emailReplied  // V1.EmailReplied
+        case 6: return .emailBounced  // V1.EmailBounced
+        case 7: return .meetingConfirmed  // V1.MeetingConfirmed
+        case 8: return .meetingCanceled  // V1.MeetingCanceled
+        case 9: return .calendarUpserted  // V1.CalendarEventUpserted
+        case 10: return .calendarDeleted  // V1.CalendarEventDeleted
+        case 11: return .taskUpserted  // V1.TaskUpserted
+        default: return .callLogged  // V1.CallLogged
+        }
+    }
+
     /// The payload as the current version of the wire name at `index` in ``EventType/allCurrent``.
     static func decodeCurrent(_ index: Int, from r: inout BinaryReader) throws(SyncDomainError) -> DomainEvent {
         switch index {
-        case 0: return .activity(try Activity.decode(from: &r, type: .emailSent))  // V1.EmailSent
-        case 1: return .activity(try Activity.decode(from: &r, type: .emailReceived))  // V1.EmailReceived
-        case 2: return .activity(try Activity.decode(from: &r, type: .emailOpened))  // V1.EmailOpened
-        case 3: return .activity(try Activity.decode(from: &r, type: .emailClicked))  // V1.EmailClicked
-        case 4: return .activity(try Activity.decode(from: &r, type: .emailDownloaded))  // V1.EmailDownloaded
-        case 5: return .activity(try Activity.decode(from: &r, type: .emailReplied))  // V1.EmailReplied
-        case 6: return .activity(try Activity.decode(from: &r, type: .emailBounced))  // V1.EmailBounced
-        case 7: return .activity(try Activity.decode(from: &r, type: .meetingConfirmed))  // V1.MeetingConfirmed
-        case 8: return .activity(try Activity.decode(from: &r, type: .meetingCanceled))  // V1.MeetingCanceled
-        case 9: return .activity(try Activity.decode(from: &r, type: .calendarUpserted))  // V1.CalendarEventUpserted
-        case 10: return .activity(try Activity.decode(from: &r, type: .calendarDeleted))  // V1.CalendarEventDeleted
-        case 11: return .activity(try Activity.decode(from: &r, type: .taskUpserted))  // V1.TaskUpserted
-        case 12: return .activity(try Activity.decode(from: &r, type: .callLogged))  // V1.CallLogged
+        case 0...12:
+            // One call site for the thirteen activity names (V1.EmailSent ... V1.CallLogged),
+            // so the activity decoder is not inlined thirteen times into this switch.
+            return .activity(try Activity.decode(from: &r, type: activityType(index)))
         case 13: return .workspaceConfigured(try .decode(from: &r))  // V1.WorkspaceConfigured
         case 14: return .salesforceRecordChanged(try .decode(from: &r))  // V1.SalesforceRecordChanged
         case 15: return .salesforceRecordDeleted(try .decode(from: &r))  // V1.SalesforceRecordDeleted

@@ -71,26 +71,32 @@ extension Message: BinaryCodable {
     }
 
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> Message {
-        var id: String? = nil
-        var threadId: String? = nil
-        var rfc822Id: String? = nil
-        var subject: String = ""
-        var from: Person? = nil
-        var to: [Person] = []
-        var cc: [Person] = []
-        var bcc: [Person] = []
-        var isReply: Bool = false
-        var sentWithProduct: Bool = true
-        var client: String? = nil
-        var sequence: SequenceRef? = nil
-        var unknown = UnknownFields()
+        var m: Message? = nil
+        try decode(from: &r, into: &m)
+        return m!
+    }
+
+    /// Decodes in place (into the activity's own storage): a repeated field replaces or
+    /// appends as a fresh decode would; a message seen twice is decoded afresh.
+    static func decode(from r: inout BinaryReader, into slot: inout Message?) throws(SyncDomainError) {
+        slot = Message(id: "", subject: "", from: Person(email: ""), to: [])
+        try slot!.decodeFields(from: &r)
+    }
+
+    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+        var hasId = false
+        var hasFrom = false
         while let field = try r.nextField() {
             switch field.number {
-            case 1: id = try r.readString(field.wire)
+            case 1:
+                id = try r.readString(field.wire)
+                hasId = true
             case 2: threadId = try r.readString(field.wire)
-            case 3: rfc822Id = try r.readString(field.wire)
+            case 3: rfc822Id = try r.readUniqueString(field.wire)
             case 4: subject = try r.readString(field.wire)
-            case 5: from = try r.readMessage(Person.self, field.wire)
+            case 5:
+                from = try r.readMessage(Person.self, field.wire)
+                hasFrom = true
             case 6: appendGrowing(&to, try r.readMessage(Person.self, field.wire), 4)
             case 7: appendGrowing(&cc, try r.readMessage(Person.self, field.wire), 4)
             case 8: appendGrowing(&bcc, try r.readMessage(Person.self, field.wire), 4)
@@ -98,12 +104,11 @@ extension Message: BinaryCodable {
             case 10: sentWithProduct = try r.readBool(field.wire)
             case 11: client = try r.readString(field.wire)
             case 12: sequence = try r.readMessage(SequenceRef.self, field.wire)
-            default: try r.skip(field.wire, into: &unknown)
+            default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        var decoded = Message(id: try required(id, "Message.id"), threadId: threadId, rfc822Id: rfc822Id, subject: subject, from: try required(from, "Message.from"), to: to, cc: cc, bcc: bcc, isReply: isReply, sentWithProduct: sentWithProduct, client: client, sequence: sequence)
-        decoded.unknownFields = unknown
-        return decoded
+        guard hasId else { throw SyncDomainError(.missingField, "Message.id is missing") }
+        guard hasFrom else { throw SyncDomainError(.missingField, "Message.from is missing") }
     }
 }
 
@@ -1075,7 +1080,7 @@ extension PlannedWrite: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readString(field.wire)
+            case 1: syncKey = try r.readUniqueString(field.wire)
             case 2: object = try r.readEnum(WriteObject.self, field.wire, "PlannedWrite.object")
             case 3: operation = try r.readEnum(WriteOperation.self, field.wire, "PlannedWrite.operation")
             case 4: appendGrowing(&fields, try r.readMessage(WriteField.self, field.wire), 8)
@@ -1101,7 +1106,7 @@ extension WriteField: BinaryCodable {
             switch field.number {
             case 1: name = try r.readString(field.wire)
             case 2: value = try r.readMessage(FieldValue.self, field.wire)
-            default: var ignored = UnknownFields(); try r.skip(field.wire, into: &ignored)
+            default: try r.skip(field.wire)
             }
         }
         let decoded = WriteField(try required(name, "WriteField.name"), try required(value, "WriteField.value"))
@@ -1149,7 +1154,7 @@ extension Reason.Datum: BinaryCodable {
             switch field.number {
             case 1: key = try r.readString(field.wire)
             case 2: value = try r.readString(field.wire)
-            default: var ignored = UnknownFields(); try r.skip(field.wire, into: &ignored)
+            default: try r.skip(field.wire)
             }
         }
         let decoded = Reason.Datum(key, value)
@@ -1176,7 +1181,7 @@ extension ActivityPlanned: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: activityId = try r.readString(field.wire)
+            case 1: activityId = try r.readUniqueString(field.wire)
             case 2: activityPosition = try r.readUInt(field.wire)
             case 3: appendGrowing(&writes, try r.readMessage(PlannedWrite.self, field.wire), 4)
             case 4: appendGrowing(&reasons, try r.readMessage(Reason.self, field.wire), 4)
@@ -1203,7 +1208,7 @@ extension WriteDispatching: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readString(field.wire)
+            case 1: syncKey = try r.readUniqueString(field.wire)
             case 2: attempt = try r.readInt(field.wire)
             default: try r.skip(field.wire, into: &unknown)
             }
@@ -1233,8 +1238,8 @@ extension WriteSucceeded: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readString(field.wire)
-            case 2: salesforceId = try r.readString(field.wire)
+            case 1: syncKey = try r.readUniqueString(field.wire)
+            case 2: salesforceId = try r.readUniqueString(field.wire)
             case 3: created = try r.readBool(field.wire)
             case 4: request = try r.readString(field.wire)
             case 5: response = try r.readString(field.wire)
@@ -1268,7 +1273,7 @@ extension WriteFailed: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readString(field.wire)
+            case 1: syncKey = try r.readUniqueString(field.wire)
             case 2: failureClass = try r.readEnum(FailureClass.self, field.wire, "WriteFailed.failureClass")
             case 3: errorCode = try r.readString(field.wire)
             case 4: message = try r.readString(field.wire)
@@ -1296,7 +1301,7 @@ extension WriteRequeued: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readString(field.wire)
+            case 1: syncKey = try r.readUniqueString(field.wire)
             case 2: reason = try r.readString(field.wire)
             default: try r.skip(field.wire, into: &unknown)
             }
@@ -1322,7 +1327,7 @@ extension DuplicateDelivery: BinaryCodable {
         var unknown = UnknownFields()
         while let field = try r.nextField() {
             switch field.number {
-            case 1: activityId = try r.readString(field.wire)
+            case 1: activityId = try r.readUniqueString(field.wire)
             case 2: bodyDiffers = try r.readBool(field.wire)
             case 3: source = try r.readBytes(field.wire)
             default: try r.skip(field.wire, into: &unknown)

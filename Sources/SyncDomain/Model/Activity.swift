@@ -272,8 +272,11 @@ public struct Activity: Sendable, Hashable {
         self.url = url
         self.fileName = fileName
         self.source = source
-        self.rare = nil
-        if meeting != nil || task != nil || call != nil {
+        // `case .none` rather than `!= nil`: the parts are Equatable, and `!=` would copy each
+        // one and compare it field by field (this initialiser runs for every decoded activity).
+        if case .none = meeting, case .none = task, case .none = call {
+            self.rare = nil
+        } else {
             self.rare = .boxed(RareParts.Parts(meeting: meeting, task: task, call: call))
         }
     }
@@ -281,7 +284,11 @@ public struct Activity: Sendable, Hashable {
     private mutating func updateRare(_ change: (inout RareParts.Parts) -> Void) {
         var parts = rare?.parts ?? RareParts.Parts()
         change(&parts)
-        rare = parts.meeting == nil && parts.task == nil && parts.call == nil ? nil : .boxed(parts)
+        if case .none = parts.meeting, case .none = parts.task, case .none = parts.call {
+            rare = nil
+        } else {
+            rare = .boxed(parts)
+        }
     }
 
     /// The log's dedup key for this activity: `activity/{workspace}/{id}` (D1).

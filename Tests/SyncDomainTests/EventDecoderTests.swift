@@ -1,0 +1,214 @@
+import PropertyBased
+import Testing
+
+@testable import SyncDomain
+
+@Suite("EventDecoder: shared strings between records give the same events as decoding each alone")
+struct EventDecoderTests {
+    @Test("interning returns equal strings, sharing the storage of repeated bytes")
+    func internerSharesEqualStrings() {
+        let interner = StringInterner(slotCount: 64)
+        let text: [UInt8] = Array("carol.longer@globex.example.com".utf8)
+        let other: [UInt8] = Array("someone.else@globex.example.com".utf8)
+        let a = text.withUnsafeBytes { interner.string($0) }
+        let b = text.withUnsafeBytes { interner.string($0) }
+        let c = other.withUnsafeBytes { interner.string($0) }
+        #expect(a == "carol.longer@globex.example.com")
+        #expect(b == a)
+        #expect(c == "someone.else@globex.example.com")
+        #expect(c != a)
+        var a2 = a
+        var b2 = b
+        let sameStorage = a2.withUTF8 { x in b2.withUTF8 { y in x.baseAddress == y.baseAddress } }
+        #expect(sameStorage, "the second string for the same bytes should reuse the first one's storage")
+    }
+
+    @Test("byte comparison: equal buffers of every length up to 40, and a difference at every position")
+    func byteComparison() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            a.withUnsafeBytes { x in
+                let copy = a
+                copy.withUnsafeBytes { y in #expect(StringInterner.equal(x, y)) }
+                for k in 0..<n {
+                    var b = a
+                    b[k] ^= 0x20
+                    b.withUnsafeBytes { y in #expect(!StringInterner.equal(x, y), "length \(n), byte \(k)") }
+                }
+                let longer = a + [0]
+                longer.withUnsafeBytes { y in #expect(!StringInterner.equal(x, y)) }
+            }
+        }
+    }
+
+    @Test("inline strings: the cache key tells apart every byte of every length, and collisions stay correct")
+    func smallStringKeysAndCollisions() {
+        for n in 1...StringInterner.inlineCapacity {
+            let a = (0..<n).map { UInt8(truncatingIfNeeded: 0x41 &+ $0) }
+            let keyA = a.withUnsafeBytes { StringInterner.smallKey($0) }
+            for k in 0..<n {
+                var b = a
+                b[k] ^= 0x01
+                #expect(b.withUnsafeBytes { StringInterner.smallKey($0) } != keyA, "length \(n), byte \(k)")
+            }
+            if n < StringInterner.inlineCapacity {
+                #expect((a + [0]).withUnsafeBytes { StringInterner.smallKey($0) } != keyA)
+            }
+        }
+        let interner = StringInterner(slotCount: 1)
+        let words = ["u_alice", "u_bob", "acme", "Email", "Completed", "u_alice", "acme", "\u{E9}t\u{E9}"]
+        for w in words + words {
+            let got = Array(w.utf8).withUnsafeBytes { interner.smallString($0, BinaryReader.makeString) }
+            #expect(got == w)
+        }
+    }
+
+    @Test("a one-slot interner (every new string collides) still returns the right strings")
+    func collisionsAreCorrect() {
+        let interner = StringInterner(slotCount: 1)
+        let words = (0..<50).map { "a string longer than fifteen bytes #\($0 % 7)" }
+        for w in words {
+            let got = Array(w.utf8).withUnsafeBytes { interner.string($0) }
+            #expect(got == w)
+        }
+    }
+
+    @Test("invalid UTF-8 is repaired exactly as the plain path repairs it, cached or not")
+    func invalidUTF8IsRepairedTheSameWay() {
+        let interner = StringInterner(slotCount: 8)
+        let bytes: [UInt8] = Array("a long enough prefix ".utf8) + [0xFF, 0xC3] + Array(" and a tail".utf8)
+        let plain = String(decoding: bytes, as: UTF8.self)
+        for _ in 0..<3 {
+            #expect(bytes.withUnsafeBytes { interner.string($0) } == plain)
+        }
+    }
+
+    @Test("short and long invalid UTF-8 in a record decode as String(decoding:as:) repairs them")
+    func invalidUTF8InRecords() throws {
+        let short: [UInt8] = [0x61, 0xFF, 0x62, 0xC3]
+        let long: [UInt8] = Array("a recipient name long enough".utf8) + [0xE2, 0x82]
+        var w = BinaryWriter()
+        w.writeString(1, "V1.EmailOpened")
+        w.writeString(2, "activity/acme/act_utf8")
+        w.writeString(3, "acme")
+        w.writeInt(4, Int64(1))
+        w.writeMessage(5) { p in
+            p.writeString(1, "act_utf8")
+            p.writeInt(4, Int64(1))
+            p.writeMessage(8) { f in
+                f.writeBytes(1, short)
+                f.writeBytes(2, long)
+            }
+        }
+        let decoder = EventDecoder()
+        for decoded in [try EventEnvelope(binary: w.bytes), try decoder.decode(w.bytes), try decoder.decode(w.bytes)] {
+            guard case .activity(let a) = decoded.event else {
+                Issue.record("not an activity")
+                return
+            }
+            #expect(a.recipient?.email == String(decoding: short, as: UTF8.self))
+            #expect(a.recipient?.name == String(decoding: long, as: UTF8.self))
+        }
+    }
+
+    @Test("one decoder over a whole log decodes every record as EventEnvelope(binary:) does")
+    func decoderMatchesPlainDecode() throws {
+        var r = ModelRandom(rng: seeded(11))
+        let envelopes = (0..<3000).map { _ in r.envelope() }
+        let records = envelopes.map { $0.binaryEncoded() }
+        // The default cache, and a tiny one where unrelated strings keep evicting each other.
+        for decoder in [EventDecoder(), EventDecoder(cacheSlots: 2)] {
+            // Twice over, so the second pass decodes from a warm cache.
+            for _ in 0..<2 {
+                for (bytes, envelope) in zip(records, envelopes) {
+                    let shared = try decoder.decode(bytes)
+                    #expect(shared == envelope)
+                    #expect(shared == (try EventEnvelope(binary: bytes)))
+                    #expect(shared.binaryEncoded() == bytes)
+                }
+            }
+        }
+    }
+
+    @Test("every generated envelope round-trips through a long-lived decoder")
+    func decoderRoundTripsProperty() async {
+        let decoder = EventDecoder(cacheSlots: 16)
+        await propertyCheck(count: 1000, input: ModelGen.envelope) { envelope in
+            let bytes = envelope.binaryEncoded()
+            let decoded = try? decoder.decode(bytes)
+            #expect(decoded == envelope)
+            #expect(decoded?.binaryEncoded() == bytes)
+        }
+    }
+
+    @Test("a record with unknown fields decoded by a decoder keeps them through a re-encode")
+    func unknownFieldsSurviveTheDecoder() throws {
+        var w = BinaryWriter()
+        w.writeString(1, "V1.EmailOpened")
+        w.writeString(2, "activity/acme/act_unknown_fields_1")
+        w.writeString(3, "acme")
+        w.writeInt(4, Int64(1_700_000_000_000))
+        w.writeMessage(5) { p in
+            p.writeString(1, "act_unknown_fields_1")
+            p.writeString(2, "acme")
+            p.writeInt(4, Int64(1_700_000_000_000))
+            p.writeString(6, "u_alice")
+            p.writeMessage(7) { m in
+                m.writeString(1, "msg_1")
+                m.writeString(4, "A subject longer than fifteen bytes")
+                m.writeMessage(5) { f in
+                    f.writeString(1, "alice.from.a.long.address@acme.com")
+                    f.writeString(97, "a future person field")
+                }
+                m.writeDouble(96, 2.5)
+            }
+            p.writeMessage(8) { f in f.writeString(1, "carol.recipient@globex.com") }
+            p.writeUInt(98, 42)
+        }
+        w.writeBytes(99, [1, 2, 3])
+        let bytes = w.bytes
+        let decoder = EventDecoder()
+        for _ in 0..<3 {
+            let decoded = try decoder.decode(bytes)
+            #expect(decoded == (try EventEnvelope(binary: bytes)))
+            #expect(!decoded.unknownFields.isEmpty)
+            guard case .activity(let a) = decoded.event else {
+                Issue.record("not an activity")
+                return
+            }
+            #expect(a.unknownFields.bytes == [0x90, 0x06, 42])  // field 98, varint 42
+            #expect(!(a.message?.unknownFields.isEmpty ?? true))
+            #expect(!(a.message?.from.unknownFields.isEmpty ?? true))
+            #expect(a.recipient?.email == "carol.recipient@globex.com")
+            // Re-encoded (the writer adds the default bools this hand-made record left out):
+            // the unknown fields are written back, and the result decodes to the same value.
+            let again = decoded.binaryEncoded()
+            #expect(again == (try EventEnvelope(binary: bytes)).binaryEncoded())
+            #expect(try decoder.decode(again) == decoded)
+        }
+    }
+
+    @Test("an unknown wire name still goes to its upcaster through a decoder")
+    func upcasterRunsThroughDecoder() throws {
+        var upcasters = EventUpcasters()
+        upcasters.register(EventType(wireName: "V0.WritesResumed")) { _ throws(SyncDomainError) in
+            .writesResumed(WritesResumed(reason: "upcast"))
+        }
+        var w = BinaryWriter()
+        w.writeString(1, "V0.WritesResumed")
+        w.writeString(2, "resumed/acme/1")
+        w.writeString(3, "acme")
+        w.writeInt(4, Int64(5))
+        w.writeMessage(5) { _ in }
+        let decoder = EventDecoder(upcasters: upcasters)
+        let e = try decoder.decode(w.bytes)
+        #expect(e.type == .writesResumed)
+        #expect(e.id == EventID("resumed/acme/1"))
+        do {
+            _ = try EventDecoder().decode(w.bytes)
+            Issue.record("decoded without an upcaster")
+        } catch {
+            #expect(error.code == .unknownEventType)
+        }
+    }
+}
