@@ -74,10 +74,12 @@ public final class SyncStore: Sendable {
         from position: UInt64 = 1,
         _ body: (UInt64, EventEnvelope) throws -> Bool
     ) throws(SyncStoreError) {
+        // One decoder for the whole scan: repeated strings (addresses, ids, subjects) share storage.
+        let decoder = EventDecoder()
         do {
             try log.scan(from: position) { position, bytes in
                 let envelope: EventEnvelope
-                do { envelope = try EventEnvelope(binary: bytes) } catch {
+                do { envelope = try decoder.decode(bytes) } catch {
                     throw SyncStoreError(.corruptEvent, "\(directory): event \(position) cannot be decoded", cause: error)
                 }
                 return try body(position, envelope)

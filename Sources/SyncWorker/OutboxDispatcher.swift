@@ -16,6 +16,10 @@ public struct DispatcherConfiguration: Sendable {
     public var maxRetryWaitMilliseconds: Int64
     /// Owner for INACTIVE_OWNER_OR_USER (nil: the authenticated user).
     public var syncUserId: String?
+    /// How long writes may wait for a fuller batch (W7 under a stream): when fewer than
+    /// ``batchSize`` are due, the dispatcher waits until this long after it first saw them (new
+    /// ones keep arriving), then sends what there is. 0 sends at once (the default; tests, CLI).
+    public var batchLingerMilliseconds: Int64 = 0
     /// Called at the two moments a crash hurts most (crash-safety tests kill the process there).
     public var crashPoint: (@Sendable (CrashPoint) -> Void)?
 
@@ -152,6 +156,8 @@ public actor OutboxDispatcher {
     let random: any RandomSource
     let logger: Logger
     var describeObserved = false
+    /// When the dispatcher first saw the writes now due waiting as less than a full batch.
+    var partialBatchSince: Timestamp?
     var workspace: String { configuration.workspace }
 
     public init(gate: StoreGate, client: SalesforceClient, configuration: DispatcherConfiguration,
@@ -213,6 +219,16 @@ public actor OutboxDispatcher {
                 }
                 return report
             }
+            if configuration.batchLingerMilliseconds > 0, due.count < configuration.batchSize {
+                let since = partialBatchSince ?? now
+                partialBatchSince = since
+                let sendAt = since.adding(milliseconds: configuration.batchLingerMilliseconds)
+                if now < sendAt {
+                    try await clock.sleep(until: min(sendAt, now.adding(milliseconds: 20)))
+                    continue  // more may have been planned meanwhile
+                }
+            }
+            partialBatchSince = nil
             let stop = try await send(due, ws: ws, field: field, report: &report)
             if stop { continue }  // the next round sees the pause / re-authorisation and returns
         }

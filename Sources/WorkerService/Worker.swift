@@ -59,10 +59,9 @@ public final class Worker: Sendable {
             }
             readiness.mark(.configurationAppended, workspace: name)
             let client = SalesforceClient(configuration: loaded.salesforceConfiguration(), httpClient: httpClient)
-            let dispatcher = OutboxDispatcher(
-                gate: gate, client: client,
-                configuration: DispatcherConfiguration(workspace: name, maxRetryWaitMilliseconds: untilIdle ? 10 * 60_000 : 0),
-                logger: logger)
+            var dispatching = DispatcherConfiguration(workspace: name, maxRetryWaitMilliseconds: untilIdle ? 10 * 60_000 : 0)
+            dispatching.batchLingerMilliseconds = Self.batchLingerMilliseconds
+            let dispatcher = OutboxDispatcher(gate: gate, client: client, configuration: dispatching, logger: logger)
             let reader = SalesforceReader(gate: gate, client: client, configuration: ReaderConfiguration(configuration: loaded.configuration),
                                           logger: logger)
             pipelines.append(WorkspacePipeline(workspace: name, reader: reader, dispatcher: dispatcher, gate: gate, store: store, readiness: readiness,
@@ -70,6 +69,11 @@ public final class Worker: Sendable {
         }
         self.pipelines = pipelines
     }
+
+    /// How long a write may wait for a fuller batch (W7): under a stream of activities the
+    /// dispatcher sends full collections of 200 instead of a call per trickle, at the cost of at
+    /// most this much latency when fewer arrive.
+    public static let batchLingerMilliseconds: Int64 = 250
 
     /// How long a graceful shutdown may take before the remaining steps are cancelled.
     public static let maximumShutdown: Duration = .seconds(30)

@@ -6,6 +6,7 @@ import SyncDomain
 import SyncStore
 import SyncWorker
 import SyncWorkloads
+import Synchronization
 import Testing
 
 /// A small workspace: users 1 and 2, contacts with accounts, and `count` sent emails round-robin.
@@ -299,6 +300,37 @@ struct DispatcherTests {
         await h.stop()
     }
 
+    @Test("W7 under a stream: fewer than a batch due wait up to the linger for more, then go in one call; a full batch goes at once")
+    func lingerGathersATrickleIntoOneCall() async throws {
+        let (events, users) = scenario(emails: 150)
+        let firstActivity = events.count - 150
+        let h = try await WorkerHarness.start(events: Array(events[..<(firstActivity + 50)]), users: users)
+        // The other 100 activities arrive while the dispatcher waits (on its first sleep).
+        let clock = ArrivingClock(base: h.clock, store: h.store, arrivals: Array(events[(firstActivity + 50)...]))
+        var configuration = DispatcherConfiguration(workspace: "acme")
+        configuration.batchLingerMilliseconds = 250
+        let started = h.clock.now()
+        let report = try await OutboxDispatcher(gate: h.gate, client: h.client(), configuration: configuration, clock: clock,
+                                                random: FixedRandom(value: 0.5)).dispatchUntilIdle()
+        #expect(report.writeCalls == 1, "the trickle was not gathered into one call")
+        #expect(h.live("Task").count == 150)
+        #expect(h.clock.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch >= 250)
+
+        let (more, _) = scenario(emails: 400)
+        _ = try await h.store.append(more.suffix(250).map { e in  // act_150..399: 250 due at once
+            guard case .activity(var a) = e.event else { return e }
+            a.id = "more_" + a.id
+            return Fixtures.envelope(a)
+        })
+        let before = h.clock.now()
+        let full = try await OutboxDispatcher(gate: h.gate, client: h.client(), configuration: configuration, clock: h.clock,
+                                              random: FixedRandom(value: 0.5)).dispatchUntilIdle()
+        #expect(full.writeCalls == 2)
+        #expect(h.clock.now() == before, "a full batch waited")
+        #expect(h.live("Task").count == 400)
+        await h.stop()
+    }
+
     @Test("one dispatcher per workspace: a second one for the same workspace is refused while the first runs")
     func onePerWorkspace() async throws {
         let (events, users) = scenario(emails: 400)
@@ -310,5 +342,25 @@ struct DispatcherTests {
         await #expect(throws: SyncWorkerError.self) { _ = try await h.dispatcher().dispatchUntilIdle() }
         _ = try await running
         await h.stop()
+    }
+}
+
+/// A virtual clock that delivers more events to the store the first time the dispatcher sleeps.
+final class ArrivingClock: WorkerClock {
+    let base: ManualClock
+    let store: SyncStore
+    let arrivals: Mutex<[EventEnvelope]?>
+
+    init(base: ManualClock, store: SyncStore, arrivals: [EventEnvelope]) {
+        self.base = base
+        self.store = store
+        self.arrivals = Mutex(arrivals)
+    }
+
+    func now() -> SyncDomain.Timestamp { base.now() }
+
+    func sleep(until deadline: SyncDomain.Timestamp) async throws {
+        if let batch = arrivals.withLock({ $0.take() }) { _ = try await store.append(batch) }
+        try await base.sleep(until: deadline)
     }
 }
