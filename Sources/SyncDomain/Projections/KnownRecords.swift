@@ -138,7 +138,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
                 p = Person(id: id, kind: kind, email: nil, name: nil, accountId: nil, modifiedAt: 0, isDeleted: false,
                            masterRecordId: nil, convertedContactId: nil, isConverted: false)
             }
-            let oldEmail = p.email.map(EmailAddress.normalize)
+            let oldEmail = p.email.map(EmailAddress.normalizedQuickly)
             if let e = stringField("Email") { p.email = e ?? nil }
             if let n = nameOf() { p.name = n ?? nil }
             if let a = idField("AccountId") { p.accountId = a ?? nil }
@@ -148,7 +148,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
             if stamp > 0 { p.modifiedAt = max(p.modifiedAt, stamp) }
             p.isDeleted = deleted ? true : (change.changeType == .undelete ? false : p.isDeleted)
             people[id] = p
-            let newEmail = p.email.map(EmailAddress.normalize)
+            let newEmail = p.email.map(EmailAddress.normalizedQuickly)
             if oldEmail != newEmail {
                 if let o = oldEmail { emailIndex[o]?.removeAll { $0 == id }; if emailIndex[o]?.isEmpty == true { emailIndex[o] = nil } }
                 if let n = newEmail, !n.isEmpty { emailIndex[n, default: []].append(id) }

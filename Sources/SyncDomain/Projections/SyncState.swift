@@ -63,12 +63,18 @@ public struct SyncState: Sendable, Hashable, Codable {
         if let done = appliedThrough, position <= done { return }
         appliedThrough = position
         eventsApplied += 1
-        if workspaces[envelope.workspace] == nil {
+        // Looked up by index and mutated in place: `workspaces[name] == nil` would copy the
+        // whole workspace state out of the dictionary (an optional to compare) on every event.
+        let i: Dictionary<String, WorkspaceState>.Index
+        if let found = workspaces.index(forKey: envelope.workspace) {
+            i = found
+        } else {
             var fresh = WorkspaceState()
             fresh.activityLog.keepsPlans = auditPlansInMemory
             workspaces[envelope.workspace] = fresh
+            i = workspaces.index(forKey: envelope.workspace)!
         }
-        workspaces[envelope.workspace, default: WorkspaceState()].evolve(envelope, at: position)
+        workspaces.values[i].evolve(envelope, at: position)
     }
 }
 
@@ -125,8 +131,12 @@ extension WorkspaceState {
         case .orgSettingsObserved(let o):
             org.evolve(o)
         case .activityPlanned(let p):
-            let previous = activityLog.entries[p.activityId]?.syncKeys ?? []
-            let role = activityLog.entries[p.activityId].flatMap { settings.current?.users[$0.userId]?.role?.roleName }
+            var previous: [String] = []
+            var role: String?
+            if let i = activityLog.entries.index(forKey: p.activityId) {
+                previous = activityLog.entries.values[i].syncKeys
+                role = settings.current?.users[activityLog.entries.values[i].userId]?.role?.roleName
+            }
             outbox.evolve(p, previousKeys: previous, at: position)
             activityLog.evolve(p, role: role, at: position)
         case .writeDispatching(let d):
