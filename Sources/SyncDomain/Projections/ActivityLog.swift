@@ -41,6 +41,14 @@ public struct ActivityLog: Sendable, Hashable, Codable {
             self.waitingFor = waitingFor
         }
 
+        // Read through `mutating` methods, so that `entries.values[i].…` reads in place (the
+        // dictionary's `_modify`) instead of copying the whole entry out through its getter.
+
+        /// What a new plan needs of the entry before it is applied.
+        mutating func beforePlan() -> (syncKeys: [String], userId: String) { (syncKeys, userId) }
+
+        mutating func waiting() -> ([String], Timestamp) { (waitingFor, occurredAt) }
+
         /// Reasons of the latest plan.
         public var reasons: [Reason] { latestPlan?.plan?.reasons ?? [] }
     }
@@ -82,7 +90,8 @@ public struct ActivityLog: Sendable, Hashable, Codable {
 
     public mutating func evolve(_ plan: ActivityPlanned, role: String?, at position: UInt64) {
         guard let i = entries.index(forKey: plan.activityId) else { return }
-        for a in entries.values[i].waitingFor {
+        let (waitedFor, occurredAt) = entries.values[i].waiting()
+        for a in waitedFor {
             waiting[a]?.removeAll { $0 == plan.activityId }
             if waiting[a]?.isEmpty == true { waiting[a] = nil }
         }
@@ -90,7 +99,7 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         for r in plan.reasons where r.rule == "R5" && r.data.contains(where: { $0.key == "waiting" }) {
             if let a = r.data.first(where: { $0.key == "address" })?.value { newWaiting.append(a) }
         }
-        if entries.values[i].occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
+        if occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
         entries.values[i].apply(plan, role: role, at: position, waitingFor: newWaiting, keepPlan: keepsPlans)
         for a in newWaiting { waiting[a, default: []].append(plan.activityId) }
     }

@@ -131,8 +131,9 @@ public struct KnownRecords: Sendable, Hashable, Codable {
         case "Lead", "Contact":
             let kind: PersonKind = change.object == "Lead" ? .lead : .contact
             var p: Person
-            if let existing = people[id] {
-                p = existing
+            let index = people.index(forKey: id)
+            if let index {
+                p = people.values[index]
             } else {
                 if isUpdateOnly { noteInconsistency(object: change.object, id: id, problem: "update about a record never seen", at: position) }
                 p = Person(id: id, kind: kind, email: nil, name: nil, accountId: nil, modifiedAt: 0, isDeleted: false,
@@ -147,7 +148,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
             if let b = r.bool("IsConverted") { p.isConverted = b }
             if stamp > 0 { p.modifiedAt = max(p.modifiedAt, stamp) }
             p.isDeleted = deleted ? true : (change.changeType == .undelete ? false : p.isDeleted)
-            people[id] = p
+            if let index { people.values[index] = p } else { people[id] = p }
             let newEmail = p.email.map(EmailAddress.normalizedQuickly)
             if oldEmail != newEmail {
                 if let o = oldEmail { emailIndex[o]?.removeAll { $0 == id }; if emailIndex[o]?.isEmpty == true { emailIndex[o] = nil } }

@@ -67,47 +67,15 @@ enum PlanBytes {
         "merged", "master", "first", "field", "error", "domain", "who", "waiting", "trigger", "timeZone", "template",
         "task", "setting", "primary", "owner", "message", "lost", "contacts", "client", "chosen", "calendar", "batch",
     ]
-    /// The names' UTF-8, and an open-addressed table from a cheap hash of the bytes to
-    /// `index + 1` (0: empty), so finding a name's code costs no `Hasher` and no allocation.
-    static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
-    static let slots: [Int] = {
-        var t = [Int](repeating: 0, count: 256)
-        for (i, b) in nameBytes.enumerated() {
-            var h = slot(b.count, b[0], b[b.count - 1], b[b.count / 2])
-            while t[h] != 0 { h = (h + 1) & 255 }
-            t[h] = i + 1
-        }
-        return t
-    }()
-
-    @inline(__always)
-    static func slot(_ count: Int, _ first: UInt8, _ last: UInt8, _ middle: UInt8) -> Int {
-        (count &* 31 &+ Int(first) &* 7 &+ Int(last) &* 3 &+ Int(middle)) & 255
-    }
-
-    /// The code of `name` (1-based), or nil when it is not in ``names``.
-    @inline(__always)
-    static func code(_ name: String) -> Int? {
-        var name = name
-        return name.withUTF8 { u -> Int? in
-            guard !u.isEmpty else { return nil }
-            var h = slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
-            while true {
-                let c = slots[h]
-                if c == 0 { return nil }
-                let b = nameBytes[c - 1]
-                if b.count == u.count && b.withUnsafeBufferPointer({ $0.elementsEqual(u) }) { return c }
-                h = (h + 1) & 255
-            }
-        }
-    }
     static let statuses: [ActivityStatus] = [.synced, .notSynced, .error, .pending]
 
     // MARK: encode
 
     static func encode(_ plan: ActivityPlanned) -> [UInt8] {
-        var w = Writer()
-        w.out.reserveCapacity(upperBound(plan))
+        let capacity = upperBound(plan)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { scratch.deallocate() }
+        var w = Writer(out: scratch, names: NameTable.shared)
         w.byte(magic)
         w.string(plan.activityId)
         w.varint(plan.activityPosition)
@@ -120,11 +88,12 @@ enum PlanBytes {
             w.byte(write.operation == .upsert ? 0 : 1)
             w.blob(write.unknownFields.bytes)
             w.varint(UInt64(write.fields.count))
+            let keyLength = write.syncKey.utf8.count
             for f in write.fields {
                 w.name(f.name)
                 switch f.value {
                 case .string(let s):
-                    if s == write.syncKey {
+                    if s.utf8.count == keyLength && s == write.syncKey {
                         w.byte(8)
                     } else {
                         w.byte(0)
@@ -153,72 +122,140 @@ enum PlanBytes {
                 w.string(d.value)
             }
         }
+        precondition(w.count <= capacity, "PlanBytes.upperBound is too small")
         // Exactly sized: the state keeps these bytes for as long as the activity is known.
-        let n = w.out.count
+        let n = w.count
         return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            w.out.withUnsafeBufferPointer { src in
-                _ = buffer.initialize(fromContentsOf: src)
-            }
+            buffer.baseAddress!.initialize(from: scratch, count: n)
             count = n
         }
     }
 
-    /// At least the encoded size (so the writer never grows).
+    /// At least the encoded size, counting every varint at its longest (10 bytes).
     static func upperBound(_ plan: ActivityPlanned) -> Int {
-        var n = 32 + plan.activityId.utf8.count + plan.unknownFields.bytes.count
+        var n = 64 + plan.activityId.utf8.count + plan.unknownFields.bytes.count
         for write in plan.writes {
-            n += 24 + write.syncKey.utf8.count + write.unknownFields.bytes.count
+            n += 48 + write.syncKey.utf8.count + write.unknownFields.bytes.count
             for f in write.fields {
-                n += 16 + f.name.utf8.count
+                n += 48 + f.name.utf8.count
                 switch f.value {
                 case .string(let s): n += s.utf8.count
-                case .idList(let ids): for id in ids { n += 5 + id.utf8.count }
+                case .idList(let ids): for id in ids { n += 10 + id.utf8.count }
                 default: break
                 }
             }
         }
         for r in plan.reasons {
-            n += 24 + r.rule.utf8.count + r.text.utf8.count + r.unknownFields.bytes.count
-            for d in r.data { n += 10 + d.key.utf8.count + d.value.utf8.count }
+            n += 48 + r.rule.utf8.count + r.text.utf8.count + r.unknownFields.bytes.count
+            for d in r.data { n += 32 + d.key.utf8.count + d.value.utf8.count }
         }
         return n
     }
 
+    /// Writes into memory sized by ``upperBound(_:)`` (no bounds checks, no growth).
     struct Writer {
-        var out: [UInt8] = []
+        let out: UnsafeMutablePointer<UInt8>
+        let names: NameTable
+        var count = 0
 
-        @inline(__always) mutating func byte(_ b: UInt8) { out.append(b) }
+        @inline(__always) mutating func byte(_ b: UInt8) {
+            out[count] = b
+            count += 1
+        }
 
         @inline(__always) mutating func varint(_ value: UInt64) {
             var v = value
             while v >= 0x80 {
-                out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                byte(UInt8(truncatingIfNeeded: v) | 0x80)
                 v >>= 7
             }
-            out.append(UInt8(truncatingIfNeeded: v))
+            byte(UInt8(truncatingIfNeeded: v))
         }
 
         @inline(__always) mutating func int(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
 
-        @inline(__always) mutating func string(_ s: String) {
-            var s = s
-            s.withUTF8 { u in
-                varint(UInt64(u.count))
-                out.append(contentsOf: u)
+        @inline(__always) mutating func raw(_ u: UnsafeBufferPointer<UInt8>) {
+            varint(UInt64(u.count))
+            if let base = u.baseAddress, u.count > 0 {
+                (out + count).initialize(from: base, count: u.count)
+                count += u.count
             }
         }
 
+        @inline(__always) mutating func string(_ s: String) {
+            var s = s
+            s.withUTF8 { raw($0) }
+        }
+
         @inline(__always) mutating func blob(_ b: [UInt8]) {
-            varint(UInt64(b.count))
-            if !b.isEmpty { out.append(contentsOf: b) }
+            if b.isEmpty { byte(0) } else { b.withUnsafeBufferPointer { raw($0) } }
         }
 
         @inline(__always) mutating func name(_ s: String) {
-            if let code = PlanBytes.code(s) {
-                varint(UInt64(code))
-            } else {
-                byte(0)
-                string(s)
+            var s = s
+            s.withUTF8 { u in
+                if let code = names.code(u) {
+                    varint(UInt64(code))
+                } else {
+                    byte(0)
+                    raw(u)
+                }
+            }
+        }
+    }
+
+    /// ``names`` laid out for lookups without `Hasher` or allocation: the UTF-8 of every name
+    /// in one buffer, and an open-addressed table from a cheap hash of the bytes to `index + 1`.
+    final class NameTable: Sendable {
+        static let shared = NameTable()
+
+        let bytes: [UInt8]
+        let starts: [Int]
+        let slots: [Int]
+
+        init() {
+            var bytes: [UInt8] = []
+            var starts: [Int] = []
+            var slots = [Int](repeating: 0, count: 256)
+            for (i, n) in PlanBytes.names.enumerated() {
+                let u = Array(n.utf8)
+                starts.append(bytes.count)
+                bytes += u
+                var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
+                while slots[h] != 0 { h = (h + 1) & 255 }
+                slots[h] = i + 1
+            }
+            starts.append(bytes.count)
+            self.bytes = bytes
+            self.starts = starts
+            self.slots = slots
+        }
+
+        @inline(__always)
+        static func slot(_ count: Int, _ first: UInt8, _ last: UInt8, _ middle: UInt8) -> Int {
+            (count &* 31 &+ Int(first) &* 7 &+ Int(last) &* 3 &+ Int(middle)) & 255
+        }
+
+        /// The code of the name spelt `u` (1-based), or nil when it is not in ``PlanBytes/names``.
+        @inline(__always)
+        func code(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard !u.isEmpty else { return nil }
+            var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
+            return bytes.withUnsafeBufferPointer { table -> Int? in
+                while true {
+                    let c = slots[h]
+                    if c == 0 { return nil }
+                    let start = starts[c - 1]
+                    if starts[c] - start == u.count {
+                        var same = true
+                        for k in 0..<u.count where table[start + k] != u[k] {
+                            same = false
+                            break
+                        }
+                        if same { return c }
+                    }
+                    h = (h + 1) & 255
+                }
             }
         }
     }

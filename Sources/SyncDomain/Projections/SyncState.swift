@@ -134,8 +134,9 @@ extension WorkspaceState {
             var previous: [String] = []
             var role: String?
             if let i = activityLog.entries.index(forKey: p.activityId) {
-                previous = activityLog.entries.values[i].syncKeys
-                role = settings.current?.users[activityLog.entries.values[i].userId]?.role?.roleName
+                let (keys, user) = activityLog.entries.values[i].beforePlan()
+                previous = keys
+                role = settings.current?.users[user]?.role?.roleName
             }
             outbox.evolve(p, previousKeys: previous, at: position)
             activityLog.evolve(p, role: role, at: position)
