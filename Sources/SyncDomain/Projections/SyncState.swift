@@ -13,6 +13,8 @@ public struct WorkspaceState: Sendable, Hashable, Codable {
 
     public init() {}
 
+    init(keepingPlans: Bool) { activityLog.keepsPlans = keepingPlans }
+
     enum CodingKeys: String, CodingKey { case settings, records, org, engagement, outbox, activityLog, cursors }
 
     public init(from decoder: any Decoder) throws {
@@ -63,18 +65,10 @@ public struct SyncState: Sendable, Hashable, Codable {
         if let done = appliedThrough, position <= done { return }
         appliedThrough = position
         eventsApplied += 1
-        // Looked up by index and mutated in place: `workspaces[name] == nil` would copy the
-        // whole workspace state out of the dictionary (an optional to compare) on every event.
-        let i: Dictionary<String, WorkspaceState>.Index
-        if let found = workspaces.index(forKey: envelope.workspace) {
-            i = found
-        } else {
-            var fresh = WorkspaceState()
-            fresh.activityLog.keepsPlans = auditPlansInMemory
-            workspaces[envelope.workspace] = fresh
-            i = workspaces.index(forKey: envelope.workspace)!
-        }
-        workspaces.values[i].evolve(envelope, at: position)
+        // One lookup, mutated in place (the default is built only for a new workspace):
+        // `workspaces[name] == nil` would copy the whole workspace state out on every event.
+        workspaces[envelope.workspace, default: WorkspaceState(keepingPlans: auditPlansInMemory)].evolve(
+            envelope, at: position)
     }
 }
 
@@ -146,7 +140,8 @@ extension WorkspaceState {
             outbox.evolve(s)
         case .writeFailed(let f):
             if ReferenceGone.codes.contains(f.errorCode), let e = outbox.entries[f.syncKey],
-               let gone = ReferenceGone.record(in: e.write, message: f.message) {
+                let gone = ReferenceGone.record(in: e.write, message: f.message)
+            {
                 records.markDeleted(gone)
             }
             outbox.evolve(f)
