@@ -183,6 +183,8 @@ enum PlanBytes {
         }
 
         @inline(__always) mutating func string(_ s: String) {
+            // Read in place (no copy of the string to make it mutable, no retain and release).
+            if s.utf8.withContiguousStorageIfAvailable({ raw($0) }) != nil { return }
             var s = s
             s.withUTF8 { raw($0) }
         }
@@ -192,14 +194,17 @@ enum PlanBytes {
         }
 
         @inline(__always) mutating func name(_ s: String) {
+            if s.utf8.withContiguousStorageIfAvailable({ name(utf8: $0) }) != nil { return }
             var s = s
-            s.withUTF8 { u in
-                if let code = names.code(u) {
-                    varint(UInt64(code))
-                } else {
-                    byte(0)
-                    raw(u)
-                }
+            s.withUTF8 { name(utf8: $0) }
+        }
+
+        @inline(__always) mutating func name(utf8 u: UnsafeBufferPointer<UInt8>) {
+            if let code = names.code(u) {
+                varint(UInt64(code))
+            } else {
+                byte(0)
+                raw(u)
             }
         }
     }
