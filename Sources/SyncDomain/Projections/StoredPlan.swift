@@ -72,10 +72,18 @@ enum PlanBytes {
     // MARK: encode
 
     static func encode(_ plan: ActivityPlanned) -> [UInt8] {
-        let capacity = upperBound(plan)
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        defer { scratch.deallocate() }
-        var w = Writer(out: scratch, names: NameTable.shared)
+        let names = NameTable.shared
+        let n = size(plan, names: names)
+        // Written straight into an exactly-sized array: one allocation, no scratch, no copy.
+        return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            var w = Writer(out: buffer.baseAddress!, names: names)
+            write(plan, to: &w)
+            precondition(w.count == n, "PlanBytes.size disagrees with the writer")
+            count = n
+        }
+    }
+
+    static func write(_ plan: ActivityPlanned, to w: inout Writer) {
         w.byte(magic)
         w.string(plan.activityId)
         w.varint(plan.activityPosition)
@@ -122,37 +130,63 @@ enum PlanBytes {
                 w.string(d.value)
             }
         }
-        precondition(w.count <= capacity, "PlanBytes.upperBound is too small")
-        // Exactly sized: the state keeps these bytes for as long as the activity is known.
-        let n = w.count
-        return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            buffer.baseAddress!.initialize(from: scratch, count: n)
-            count = n
-        }
     }
 
-    /// At least the encoded size, counting every varint at its longest (10 bytes).
-    static func upperBound(_ plan: ActivityPlanned) -> Int {
-        var n = 64 + plan.activityId.utf8.count + plan.unknownFields.bytes.count
+    /// The exact number of bytes ``write(_:to:)`` writes.
+    static func size(_ plan: ActivityPlanned, names: NameTable) -> Int {
+        @inline(__always) func varint(_ v: Int) -> Int {
+            v < 0x80 ? 1 : (64 - UInt64(v).leadingZeroBitCount + 6) / 7
+        }
+        @inline(__always) func signed(_ v: Int64) -> Int {
+            let z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
+            return z < 0x80 ? 1 : (64 - z.leadingZeroBitCount + 6) / 7
+        }
+        @inline(__always) func string(_ s: String) -> Int {
+            let c = s.utf8.count
+            return varint(c) + c
+        }
+        @inline(__always) func blob(_ b: [UInt8]) -> Int { varint(b.count) + b.count }
+        @inline(__always) func name(_ s: String) -> Int {
+            let code =
+                s.utf8.withContiguousStorageIfAvailable { names.code($0) }
+                ?? {
+                    var s = s
+                    return s.withUTF8 { names.code($0) }
+                }()
+            if let code { return varint(code) }
+            return 1 + string(s)
+        }
+        var n =
+            1 + string(plan.activityId)
+            + (plan.activityPosition < 0x80 ? 1 : (64 - plan.activityPosition.leadingZeroBitCount + 6) / 7)
+        n += 1 + blob(plan.unknownFields.bytes) + varint(plan.writes.count)
         for write in plan.writes {
-            n += 48 + write.syncKey.utf8.count + write.unknownFields.bytes.count
+            n += string(write.syncKey) + 2 + blob(write.unknownFields.bytes) + varint(write.fields.count)
+            let keyLength = write.syncKey.utf8.count
             for f in write.fields {
-                n += 48 + f.name.utf8.count
+                n += name(f.name) + 1
                 switch f.value {
-                case .string(let s): n += s.utf8.count
-                case .idList(let ids): for id in ids { n += 10 + id.utf8.count }
-                default: break
+                case .string(let s):
+                    if !(s.utf8.count == keyLength && s == write.syncKey) { n += string(s) }
+                case .date(let d): n += signed(Int64(d.daysSinceEpoch))
+                case .dateTime(let t): n += signed(t.millisecondsSinceEpoch)
+                case .bool, .null: break
+                case .int(let i): n += signed(i)
+                case .idList(let ids):
+                    n += varint(ids.count)
+                    for id in ids { n += string(id) }
                 }
             }
         }
+        n += varint(plan.reasons.count)
         for r in plan.reasons {
-            n += 48 + r.rule.utf8.count + r.text.utf8.count + r.unknownFields.bytes.count
-            for d in r.data { n += 32 + d.key.utf8.count + d.value.utf8.count }
+            n += string(r.rule) + string(r.text) + blob(r.unknownFields.bytes) + varint(r.data.count)
+            for d in r.data { n += name(d.key) + string(d.value) }
         }
         return n
     }
 
-    /// Writes into memory sized by ``upperBound(_:)`` (no bounds checks, no growth).
+    /// Writes into memory sized by ``size(_:names:)`` (no bounds checks, no growth).
     struct Writer {
         let out: UnsafeMutablePointer<UInt8>
         let names: NameTable
