@@ -41,6 +41,14 @@ public struct ActivityLog: Sendable, Hashable, Codable {
             self.waitingFor = waitingFor
         }
 
+        // Read through `mutating` methods, so that `entries.values[i].…` reads in place (the
+        // dictionary's `_modify`) instead of copying the whole entry out through its getter.
+
+        /// What a new plan needs of the entry before it is applied.
+        mutating func beforePlan() -> (syncKeys: [String], userId: String) { (syncKeys, userId) }
+
+        mutating func waiting() -> ([String], Timestamp) { (waitingFor, occurredAt) }
+
         /// Reasons of the latest plan.
         public var reasons: [Reason] { latestPlan?.plan?.reasons ?? [] }
     }
@@ -66,21 +74,24 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     public static let unresolvedWindowMilliseconds: Int64 = 15 * 86_400_000
 
     public mutating func evolve(_ activity: Activity, at position: UInt64) {
-        guard entries[activity.id] == nil else { return }
+        guard entries.index(forKey: activity.id) == nil else { return }
         let recipients = Self.recipients(of: activity)
         entries[activity.id] = Entry(
             activityId: activity.id, type: activity.type, userId: activity.userId, role: nil,
             recipients: recipients, occurredAt: activity.occurredAt, activityPosition: position)
         order.append(activity.id)
         byUser[activity.userId, default: []].append(activity.id)
-        var seen = Set<String>()
-        for r in recipients where seen.insert(r).inserted { byRecipient[r, default: []].append(activity.id) }
+        // An activity concerns a handful of people: a linear look back beats hashing into a set.
+        for (i, r) in recipients.enumerated() where !recipients[..<i].contains(r) {
+            byRecipient[r, default: []].append(activity.id)
+        }
         advance(to: activity.occurredAt.millisecondsSinceEpoch)
     }
 
     public mutating func evolve(_ plan: ActivityPlanned, role: String?, at position: UInt64) {
         guard let i = entries.index(forKey: plan.activityId) else { return }
-        for a in entries.values[i].waitingFor {
+        let (waitedFor, occurredAt) = entries.values[i].waiting()
+        for a in waitedFor {
             waiting[a]?.removeAll { $0 == plan.activityId }
             if waiting[a]?.isEmpty == true { waiting[a] = nil }
         }
@@ -88,16 +99,15 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         for r in plan.reasons where r.rule == "R5" && r.data.contains(where: { $0.key == "waiting" }) {
             if let a = r.data.first(where: { $0.key == "address" })?.value { newWaiting.append(a) }
         }
-        if entries.values[i].occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
+        if occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
         entries.values[i].apply(plan, role: role, at: position, waitingFor: newWaiting, keepPlan: keepsPlans)
         for a in newWaiting { waiting[a, default: []].append(plan.activityId) }
     }
 
     public mutating func evolve(_ d: DuplicateDelivery) {
-        guard var e = entries[d.activityId] else { return }
-        e.duplicateDeliveries += 1
-        e.duplicateBodyDiffers = e.duplicateBodyDiffers || d.bodyDiffers
-        entries[d.activityId] = e
+        guard let i = entries.index(forKey: d.activityId) else { return }
+        entries.values[i].duplicateDeliveries += 1
+        entries.values[i].duplicateBodyDiffers = entries.values[i].duplicateBodyDiffers || d.bodyDiffers
     }
 
     /// Moves the event-time watermark; once a day of event time, drops waiting
@@ -125,24 +135,31 @@ public struct ActivityLog: Sendable, Hashable, Codable {
             .sorted { $0.activityPosition < $1.activityPosition }
     }
 
+    @inline(__always)
+    private static func normalized(_ p: Person) -> String { EmailAddress.normalizedQuickly(p.email) }
+
     /// The people an activity concerns, normalised, in the order the rules consider them.
     static func recipients(of a: Activity) -> [String] {
         switch a.type {
         case .emailSent:
             guard let m = a.message else { return [] }
-            return (m.to + m.cc).map(\.normalizedEmail)
+            var out: [String] = []
+            out.reserveCapacity(m.to.count + m.cc.count)
+            for p in m.to { out.append(normalized(p)) }
+            for p in m.cc { out.append(normalized(p)) }
+            return out
         case .emailReceived:
-            return a.message.map { [$0.from.normalizedEmail] } ?? []
+            return a.message.map { [normalized($0.from)] } ?? []
         case .emailOpened, .emailClicked, .emailDownloaded, .emailReplied, .emailBounced:
-            if let r = a.recipient { return [r.normalizedEmail] }
-            return a.message?.to.first.map { [$0.normalizedEmail] } ?? []
+            if let r = a.recipient { return [normalized(r)] }
+            return a.message?.to.first.map { [normalized($0)] } ?? []
         case .meetingConfirmed, .meetingCanceled, .calendarUpserted, .calendarDeleted:
             guard let m = a.meeting else { return [] }
-            return m.attendees.map(\.normalizedEmail)
+            return m.attendees.map(normalized)
         case .taskUpserted:
-            return a.task?.person.map { [$0.normalizedEmail] } ?? []
+            return a.task?.person.map { [normalized($0)] } ?? []
         case .callLogged:
-            return a.call.map { [$0.person.normalizedEmail] } ?? []
+            return a.call.map { [normalized($0.person)] } ?? []
         }
     }
 }

@@ -131,14 +131,15 @@ public struct KnownRecords: Sendable, Hashable, Codable {
         case "Lead", "Contact":
             let kind: PersonKind = change.object == "Lead" ? .lead : .contact
             var p: Person
-            if let existing = people[id] {
-                p = existing
+            let index = people.index(forKey: id)
+            if let index {
+                p = people.values[index]
             } else {
                 if isUpdateOnly { noteInconsistency(object: change.object, id: id, problem: "update about a record never seen", at: position) }
                 p = Person(id: id, kind: kind, email: nil, name: nil, accountId: nil, modifiedAt: 0, isDeleted: false,
                            masterRecordId: nil, convertedContactId: nil, isConverted: false)
             }
-            let oldEmail = p.email.map(EmailAddress.normalize)
+            let oldEmail = p.email.map(EmailAddress.normalizedQuickly)
             if let e = stringField("Email") { p.email = e ?? nil }
             if let n = nameOf() { p.name = n ?? nil }
             if let a = idField("AccountId") { p.accountId = a ?? nil }
@@ -147,8 +148,8 @@ public struct KnownRecords: Sendable, Hashable, Codable {
             if let b = r.bool("IsConverted") { p.isConverted = b }
             if stamp > 0 { p.modifiedAt = max(p.modifiedAt, stamp) }
             p.isDeleted = deleted ? true : (change.changeType == .undelete ? false : p.isDeleted)
-            people[id] = p
-            let newEmail = p.email.map(EmailAddress.normalize)
+            if let index { people.values[index] = p } else { people[id] = p }
+            let newEmail = p.email.map(EmailAddress.normalizedQuickly)
             if oldEmail != newEmail {
                 if let o = oldEmail { emailIndex[o]?.removeAll { $0 == id }; if emailIndex[o]?.isEmpty == true { emailIndex[o] = nil } }
                 if let n = newEmail, !n.isEmpty { emailIndex[n, default: []].append(id) }

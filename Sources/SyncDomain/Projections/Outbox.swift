@@ -54,29 +54,28 @@ public struct Outbox: Sendable, Hashable, Codable {
     public mutating func evolve(_ plan: ActivityPlanned, previousKeys: [String], at position: UInt64) {
         let newKeys = previousKeys.isEmpty ? [] : Set(plan.writes.map(\.syncKey))
         for old in previousKeys where !newKeys.contains(old) {
-            if var e = entries[old], e.state != .written, e.activityId == plan.activityId {
-                e.state = .superseded
-                entries[old] = e
+            if let i = entries.index(forKey: old), entries.values[i].state != .written,
+                entries.values[i].activityId == plan.activityId
+            {
+                entries.values[i].state = .superseded
                 open.remove(old)
             }
         }
         for w in plan.writes {
             let digest = WriteDigest.of(w)
-            if var e = entries[w.syncKey] {
-                if e.digest == digest && (e.state == .written || e.state == .planned || e.state == .dispatching) { continue }
-                e.write = w
-                e.digest = digest
-                e.activityId = plan.activityId
-                e.plannedAt = position
-                e.state = .planned
-                e.nextAttemptAt = nil
-                e.failureClass = nil
-                e.lastErrorCode = nil
-                e.lastError = nil
-                entries[w.syncKey] = e
+            // Changed in place (by index): a copy taken out and stored back would be hashed twice.
+            if let i = entries.index(forKey: w.syncKey) {
+                let state = entries.values[i].state
+                if entries.values[i].digest == digest
+                    && (state == .written || state == .planned || state == .dispatching)
+                {
+                    continue
+                }
+                entries.values[i].replan(w, digest: digest, activityId: plan.activityId, at: position)
             } else {
                 entries[w.syncKey] = Entry(
-                    write: w, digest: digest, activityId: plan.activityId, plannedAt: position, state: .planned, salesforceId: nil,
+                    write: w, digest: digest, activityId: plan.activityId, plannedAt: position, state: .planned,
+                    salesforceId: nil,
                     attempts: 0, nextAttemptAt: nil, failureClass: nil, lastErrorCode: nil, lastError: nil,
                     lastRequest: nil, lastResponse: nil)
             }
@@ -100,6 +99,18 @@ public struct Outbox: Sendable, Hashable, Codable {
 }
 
 extension Outbox.Entry {
+    mutating func replan(_ w: PlannedWrite, digest: UInt64, activityId: String, at position: UInt64) {
+        write = w
+        self.digest = digest
+        self.activityId = activityId
+        plannedAt = position
+        state = .planned
+        nextAttemptAt = nil
+        failureClass = nil
+        lastErrorCode = nil
+        lastError = nil
+    }
+
     mutating func applySuccess(_ s: WriteSucceeded) {
         state = .written
         write.fields = []  // kept in the plan; the digest stands for them
@@ -112,34 +123,36 @@ extension Outbox.Entry {
         failureClass = nil
         nextAttemptAt = nil
     }
+
+    mutating func applyFailure(_ f: WriteFailed) {
+        attempts = Swift.max(attempts, f.attempt)
+        lastErrorCode = f.errorCode
+        lastError = f.message
+        failureClass = f.failureClass
+        nextAttemptAt = f.nextAttemptAt
+        switch f.failureClass {
+        case .transient, .quota:
+            state = f.nextAttemptAt == nil ? .failedPermanent : .failedTransient
+        case .auth:
+            state = .failedTransient  // W3: waits for the connection, nothing is lost
+        case .permanentRecord, .permanentConfig:
+            state = .failedPermanent
+        }
+    }
 }
 
 extension Outbox {
 
     public mutating func evolve(_ f: WriteFailed) {
-        guard var e = entries[f.syncKey] else { return }
-        e.attempts = max(e.attempts, f.attempt)
-        e.lastErrorCode = f.errorCode
-        e.lastError = f.message
-        e.failureClass = f.failureClass
-        e.nextAttemptAt = f.nextAttemptAt
-        switch f.failureClass {
-        case .transient, .quota:
-            e.state = f.nextAttemptAt == nil ? .failedPermanent : .failedTransient
-        case .auth:
-            e.state = .failedTransient  // W3: waits for the connection, nothing is lost
-        case .permanentRecord, .permanentConfig:
-            e.state = .failedPermanent
-        }
-        entries[f.syncKey] = e
-        if e.isFinal { open.remove(f.syncKey) } else { open.insert(f.syncKey) }
+        guard let i = entries.index(forKey: f.syncKey) else { return }
+        entries.values[i].applyFailure(f)
+        if entries.values[i].isFinal { open.remove(f.syncKey) } else { open.insert(f.syncKey) }
     }
 
     public mutating func evolve(_ r: WriteRequeued) {
-        guard var e = entries[r.syncKey] else { return }
-        e.state = .planned
-        e.nextAttemptAt = nil
-        entries[r.syncKey] = e
+        guard let i = entries.index(forKey: r.syncKey) else { return }
+        entries.values[i].state = .planned
+        entries.values[i].nextAttemptAt = nil
         open.insert(r.syncKey)
     }
 
@@ -157,8 +170,11 @@ extension Outbox {
             switch e.state {
             case .planned: out.append(e)
             case .failedTransient:
-                if let next = e.nextAttemptAt, next <= now { out.append(e) }
-                else if e.failureClass == .auth && e.nextAttemptAt == nil { out.append(e) }
+                if let next = e.nextAttemptAt, next <= now {
+                    out.append(e)
+                } else if e.failureClass == .auth && e.nextAttemptAt == nil {
+                    out.append(e)
+                }
             default: break
             }
         }

@@ -1,13 +1,16 @@
-/// A plan kept in the state as its binary encoding (one allocation instead of
-/// hundreds of small strings), decoded only when `explain` or the activity log
-/// asks. Keeps the audit in memory at a few hundred bytes per activity.
+/// A plan kept in the state as compact bytes (one exactly-sized allocation instead of
+/// hundreds of small strings), decoded only when `explain` or the activity log asks.
+/// Keeps the audit in memory at a few hundred bytes per activity.
+///
+/// The bytes are this projection's own format, not the log's (see ``PlanBytes``): field names
+/// and reason keys the planner uses are one byte, a sync-key field equal to its write's key is
+/// one byte, and the buffer has no spare capacity. Snapshots written with the log's encoding
+/// of the plan (before this format) are converted when they are read.
 public struct StoredPlan: Sendable, Hashable, Codable {
     public var bytes: [UInt8]
 
     public init(_ plan: ActivityPlanned) {
-        var w = BinaryWriter(capacity: 512)
-        plan.encode(to: &w)
-        bytes = w.bytes
+        bytes = PlanBytes.encode(plan)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -15,7 +18,20 @@ public struct StoredPlan: Sendable, Hashable, Codable {
         guard let b = Base64.decode(try c.decode(String.self)) else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "stored plan: not base64")
         }
-        bytes = b
+        if b.first == PlanBytes.magic {
+            bytes = b
+        } else {
+            // A snapshot from before the compact format: the log's encoding of the plan.
+            guard
+                let plan = b.withUnsafeBytes({ raw -> ActivityPlanned? in
+                    var r = BinaryReader(raw)
+                    return try? ActivityPlanned.decode(from: &r)
+                })
+            else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "stored plan: not a plan")
+            }
+            bytes = PlanBytes.encode(plan)
+        }
     }
 
     /// Encoded as one base64 string (a snapshot stays compact in JSON).
@@ -25,10 +41,384 @@ public struct StoredPlan: Sendable, Hashable, Codable {
     }
 
     /// The plan (nil only if the bytes were damaged, which the state never does).
-    public var plan: ActivityPlanned? {
-        bytes.withUnsafeBytes { raw -> ActivityPlanned? in
-            var r = BinaryReader(raw)
-            return try? ActivityPlanned.decode(from: &r)
+    public var plan: ActivityPlanned? { PlanBytes.decode(bytes) }
+}
+
+/// The compact format of a ``StoredPlan``:
+///
+/// ```
+/// magic 0x00, activityId, varint activityPosition, status code, unknown fields,
+/// varint writes count, each: syncKey, object code, operation code, unknown fields,
+///     varint fields count, each: name, value (kind byte + payload),
+/// varint reasons count, each: rule, text, unknown fields, varint data count, each: key, value
+/// ```
+///
+/// Strings are a varint length and UTF-8; a name is a varint `n`: `n > 0` is `names[n - 1]`,
+/// `0` is followed by the string. Ints are zig-zag varints.
+enum PlanBytes {
+    static let magic: UInt8 = 0x00
+
+    /// Field names and reason-data keys the planner writes (append only: codes are stored).
+    static let names: [String] = [
+        "Subject", "Description", "WhoId", "WhatId", "OwnerId", "Type", "TaskSubtype", "Status", "ActivityDate",
+        "CallDurationInSeconds", "CallDisposition", "MixmaxActivityDateTime__c", "Synclog_Key__c", "Id",
+        "IsAllDayEvent", "TaskWhoIds", "StartDateTime", "EndDateTime", "DurationInMinutes", "Location",
+        "address", "user", "record", "lead", "contact", "opportunity", "syncKey", "role", "account", "series", "object",
+        "merged", "master", "first", "field", "error", "domain", "who", "waiting", "trigger", "timeZone", "template",
+        "task", "setting", "primary", "owner", "message", "lost", "contacts", "client", "chosen", "calendar", "batch",
+    ]
+    static let statuses: [ActivityStatus] = [.synced, .notSynced, .error, .pending]
+
+    // MARK: encode
+
+    static func encode(_ plan: ActivityPlanned) -> [UInt8] {
+        let names = NameTable.shared
+        let n = size(plan, names: names)
+        // Written straight into an exactly-sized array: one allocation, no scratch, no copy.
+        return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            var w = Writer(out: buffer.baseAddress!, names: names)
+            write(plan, to: &w)
+            precondition(w.count == n, "PlanBytes.size disagrees with the writer")
+            count = n
+        }
+    }
+
+    static func write(_ plan: ActivityPlanned, to w: inout Writer) {
+        w.byte(magic)
+        w.string(plan.activityId)
+        w.varint(plan.activityPosition)
+        w.byte(UInt8(statuses.firstIndex(of: plan.status) ?? 0))
+        w.blob(plan.unknownFields.bytes)
+        w.varint(UInt64(plan.writes.count))
+        for write in plan.writes {
+            w.string(write.syncKey)
+            w.byte(write.object == .task ? 0 : 1)
+            w.byte(write.operation == .upsert ? 0 : 1)
+            w.blob(write.unknownFields.bytes)
+            w.varint(UInt64(write.fields.count))
+            let keyLength = write.syncKey.utf8.count
+            for f in write.fields {
+                w.name(f.name)
+                switch f.value {
+                case .string(let s):
+                    if s.utf8.count == keyLength && s == write.syncKey {
+                        w.byte(8)
+                    } else {
+                        w.byte(0)
+                        w.string(s)
+                    }
+                case .date(let d): w.byte(1); w.int(Int64(d.daysSinceEpoch))
+                case .dateTime(let t): w.byte(2); w.int(t.millisecondsSinceEpoch)
+                case .bool(let b): w.byte(b ? 4 : 3)
+                case .int(let i): w.byte(5); w.int(i)
+                case .idList(let ids):
+                    w.byte(6)
+                    w.varint(UInt64(ids.count))
+                    for id in ids { w.string(id) }
+                case .null: w.byte(7)
+                }
+            }
+        }
+        w.varint(UInt64(plan.reasons.count))
+        for r in plan.reasons {
+            w.string(r.rule)
+            w.string(r.text)
+            w.blob(r.unknownFields.bytes)
+            w.varint(UInt64(r.data.count))
+            for d in r.data {
+                w.name(d.key)
+                w.string(d.value)
+            }
+        }
+    }
+
+    /// The exact number of bytes ``write(_:to:)`` writes.
+    static func size(_ plan: ActivityPlanned, names: NameTable) -> Int {
+        @inline(__always) func varint(_ v: Int) -> Int {
+            v < 0x80 ? 1 : (64 - UInt64(v).leadingZeroBitCount + 6) / 7
+        }
+        @inline(__always) func signed(_ v: Int64) -> Int {
+            let z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
+            return z < 0x80 ? 1 : (64 - z.leadingZeroBitCount + 6) / 7
+        }
+        @inline(__always) func string(_ s: String) -> Int {
+            let c = s.utf8.count
+            return varint(c) + c
+        }
+        @inline(__always) func blob(_ b: [UInt8]) -> Int { varint(b.count) + b.count }
+        @inline(__always) func name(_ s: String) -> Int {
+            let code =
+                s.utf8.withContiguousStorageIfAvailable { names.code($0) }
+                ?? {
+                    var s = s
+                    return s.withUTF8 { names.code($0) }
+                }()
+            if let code { return varint(code) }
+            return 1 + string(s)
+        }
+        var n =
+            1 + string(plan.activityId)
+            + (plan.activityPosition < 0x80 ? 1 : (64 - plan.activityPosition.leadingZeroBitCount + 6) / 7)
+        n += 1 + blob(plan.unknownFields.bytes) + varint(plan.writes.count)
+        for write in plan.writes {
+            n += string(write.syncKey) + 2 + blob(write.unknownFields.bytes) + varint(write.fields.count)
+            let keyLength = write.syncKey.utf8.count
+            for f in write.fields {
+                n += name(f.name) + 1
+                switch f.value {
+                case .string(let s):
+                    if !(s.utf8.count == keyLength && s == write.syncKey) { n += string(s) }
+                case .date(let d): n += signed(Int64(d.daysSinceEpoch))
+                case .dateTime(let t): n += signed(t.millisecondsSinceEpoch)
+                case .bool, .null: break
+                case .int(let i): n += signed(i)
+                case .idList(let ids):
+                    n += varint(ids.count)
+                    for id in ids { n += string(id) }
+                }
+            }
+        }
+        n += varint(plan.reasons.count)
+        for r in plan.reasons {
+            n += string(r.rule) + string(r.text) + blob(r.unknownFields.bytes) + varint(r.data.count)
+            for d in r.data { n += name(d.key) + string(d.value) }
+        }
+        return n
+    }
+
+    /// Writes into memory sized by ``size(_:names:)`` (no bounds checks, no growth).
+    struct Writer {
+        let out: UnsafeMutablePointer<UInt8>
+        let names: NameTable
+        var count = 0
+
+        @inline(__always) mutating func byte(_ b: UInt8) {
+            out[count] = b
+            count += 1
+        }
+
+        @inline(__always) mutating func varint(_ value: UInt64) {
+            var v = value
+            while v >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            byte(UInt8(truncatingIfNeeded: v))
+        }
+
+        @inline(__always) mutating func int(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
+        @inline(__always) mutating func raw(_ u: UnsafeBufferPointer<UInt8>) {
+            varint(UInt64(u.count))
+            if let base = u.baseAddress, u.count > 0 {
+                (out + count).initialize(from: base, count: u.count)
+                count += u.count
+            }
+        }
+
+        @inline(__always) mutating func string(_ s: String) {
+            // Read in place (no copy of the string to make it mutable, no retain and release).
+            if s.utf8.withContiguousStorageIfAvailable({ raw($0) }) != nil { return }
+            var s = s
+            s.withUTF8 { raw($0) }
+        }
+
+        @inline(__always) mutating func blob(_ b: [UInt8]) {
+            if b.isEmpty { byte(0) } else { b.withUnsafeBufferPointer { raw($0) } }
+        }
+
+        @inline(__always) mutating func name(_ s: String) {
+            if s.utf8.withContiguousStorageIfAvailable({ name(utf8: $0) }) != nil { return }
+            var s = s
+            s.withUTF8 { name(utf8: $0) }
+        }
+
+        @inline(__always) mutating func name(utf8 u: UnsafeBufferPointer<UInt8>) {
+            if let code = names.code(u) {
+                varint(UInt64(code))
+            } else {
+                byte(0)
+                raw(u)
+            }
+        }
+    }
+
+    /// ``names`` laid out for lookups without `Hasher` or allocation: the UTF-8 of every name
+    /// in one buffer, and an open-addressed table from a cheap hash of the bytes to `index + 1`.
+    final class NameTable: Sendable {
+        static let shared = NameTable()
+
+        let bytes: [UInt8]
+        let starts: [Int]
+        let slots: [Int]
+
+        init() {
+            var bytes: [UInt8] = []
+            var starts: [Int] = []
+            var slots = [Int](repeating: 0, count: 256)
+            for (i, n) in PlanBytes.names.enumerated() {
+                let u = Array(n.utf8)
+                starts.append(bytes.count)
+                bytes += u
+                var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
+                while slots[h] != 0 { h = (h + 1) & 255 }
+                slots[h] = i + 1
+            }
+            starts.append(bytes.count)
+            self.bytes = bytes
+            self.starts = starts
+            self.slots = slots
+        }
+
+        @inline(__always)
+        static func slot(_ count: Int, _ first: UInt8, _ last: UInt8, _ middle: UInt8) -> Int {
+            (count &* 31 &+ Int(first) &* 7 &+ Int(last) &* 3 &+ Int(middle)) & 255
+        }
+
+        /// The code of the name spelt `u` (1-based), or nil when it is not in ``PlanBytes/names``.
+        @inline(__always)
+        func code(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard !u.isEmpty else { return nil }
+            var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
+            return bytes.withUnsafeBufferPointer { table -> Int? in
+                while true {
+                    let c = slots[h]
+                    if c == 0 { return nil }
+                    let start = starts[c - 1]
+                    if starts[c] - start == u.count {
+                        var same = true
+                        for k in 0..<u.count where table[start + k] != u[k] {
+                            same = false
+                            break
+                        }
+                        if same { return c }
+                    }
+                    h = (h + 1) & 255
+                }
+            }
+        }
+    }
+
+    // MARK: decode
+
+    static func decode(_ bytes: [UInt8]) -> ActivityPlanned? {
+        bytes.withUnsafeBufferPointer { buffer -> ActivityPlanned? in
+            var r = Reader(bytes: buffer)
+            guard r.byte() == magic, let activityId = r.string(), let position = r.varint(), let s = r.byte(),
+                Int(s) < statuses.count, let planUnknown = r.blob(), let writeCount = r.varint()
+            else { return nil }
+            var writes: [PlannedWrite] = []
+            writes.reserveCapacity(Int(writeCount))
+            for _ in 0..<writeCount {
+                guard let key = r.string(), let o = r.byte(), let op = r.byte(), let unknown = r.blob(),
+                    let fieldCount = r.varint()
+                else { return nil }
+                var fields: [WriteField] = []
+                fields.reserveCapacity(Int(fieldCount))
+                for _ in 0..<fieldCount {
+                    guard let name = r.name(), let kind = r.byte() else { return nil }
+                    let value: FieldValue
+                    switch kind {
+                    case 0: guard let s = r.string() else { return nil }; value = .string(s)
+                    case 1: guard let d = r.int() else { return nil }; value = .date(LocalDate(daysSinceEpoch: Int(d)))
+                    case 2:
+                        guard let t = r.int() else { return nil };
+                        value = .dateTime(Timestamp(millisecondsSinceEpoch: t))
+                    case 3: value = .bool(false)
+                    case 4: value = .bool(true)
+                    case 5: guard let i = r.int() else { return nil }; value = .int(i)
+                    case 6:
+                        guard let n = r.varint() else { return nil }
+                        var ids: [String] = []
+                        for _ in 0..<n {
+                            guard let id = r.string() else { return nil }
+                            ids.append(id)
+                        }
+                        value = .idList(ids)
+                    case 7: value = .null
+                    case 8: value = .string(key)
+                    default: return nil
+                    }
+                    fields.append(WriteField(name, value))
+                }
+                var write = PlannedWrite(
+                    syncKey: key, object: o == 0 ? .task : .event, operation: op == 0 ? .upsert : .delete,
+                    fields: fields)
+                write.unknownFields = UnknownFields(bytes: unknown)
+                writes.append(write)
+            }
+            guard let reasonCount = r.varint() else { return nil }
+            var reasons: [Reason] = []
+            reasons.reserveCapacity(Int(reasonCount))
+            for _ in 0..<reasonCount {
+                guard let rule = r.string(), let text = r.string(), let unknown = r.blob(), let dataCount = r.varint()
+                else {
+                    return nil
+                }
+                var data: [Reason.Datum] = []
+                data.reserveCapacity(Int(dataCount))
+                for _ in 0..<dataCount {
+                    guard let key = r.name(), let value = r.string() else { return nil }
+                    data.append(Reason.Datum(key, value))
+                }
+                var reason = Reason(rule: rule, text: text, data: data)
+                reason.unknownFields = UnknownFields(bytes: unknown)
+                reasons.append(reason)
+            }
+            var plan = ActivityPlanned(
+                activityId: activityId, activityPosition: position, writes: writes, reasons: reasons,
+                status: statuses[Int(s)])
+            plan.unknownFields = UnknownFields(bytes: planUnknown)
+            return plan
+        }
+    }
+
+    struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func byte() -> UInt8? {
+            guard i < bytes.count else { return nil }
+            defer { i += 1 }
+            return bytes[i]
+        }
+
+        mutating func varint() -> UInt64? {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while let b = byte() {
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+                if shift > 63 { return nil }
+            }
+            return nil
+        }
+
+        mutating func int() -> Int64? {
+            guard let u = varint() else { return nil }
+            return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+        }
+
+        mutating func string() -> String? {
+            guard let n = varint(), Int(n) <= bytes.count - i else { return nil }
+            defer { i += Int(n) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(i + Int(n))]), as: UTF8.self)
+        }
+
+        mutating func blob() -> [UInt8]? {
+            guard let n = varint(), Int(n) <= bytes.count - i else { return nil }
+            defer { i += Int(n) }
+            return Array(bytes[i..<(i + Int(n))])
+        }
+
+        mutating func name() -> String? {
+            guard let code = varint() else { return nil }
+            if code == 0 { return string() }
+            guard Int(code) <= PlanBytes.names.count else { return nil }
+            return PlanBytes.names[Int(code) - 1]
         }
     }
 }
@@ -55,7 +445,6 @@ enum WriteDigest {
         return f.value
     }
 }
-
 /// Standard base64 (RFC 4648, with padding), for snapshots.
 enum Base64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -66,7 +455,10 @@ enum Base64 {
         var i = 0
         while i + 2 < bytes.count {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            out += [
+                alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)],
+                alphabet[Int(n & 63)],
+            ]
             i += 3
         }
         let rest = bytes.count - i
@@ -100,7 +492,9 @@ enum Base64 {
         out.reserveCapacity(values.count / 4 * 3)
         var i = 0
         while i < values.count {
-            let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6 | UInt32(values[i + 3])
+            let n =
+                UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6
+                | UInt32(values[i + 3])
             out += [UInt8(n >> 16 & 255), UInt8(n >> 8 & 255), UInt8(n & 255)]
             i += 4
         }

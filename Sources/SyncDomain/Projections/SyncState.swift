@@ -13,6 +13,8 @@ public struct WorkspaceState: Sendable, Hashable, Codable {
 
     public init() {}
 
+    init(keepingPlans: Bool) { activityLog.keepsPlans = keepingPlans }
+
     enum CodingKeys: String, CodingKey { case settings, records, org, engagement, outbox, activityLog, cursors }
 
     public init(from decoder: any Decoder) throws {
@@ -63,12 +65,10 @@ public struct SyncState: Sendable, Hashable, Codable {
         if let done = appliedThrough, position <= done { return }
         appliedThrough = position
         eventsApplied += 1
-        if workspaces[envelope.workspace] == nil {
-            var fresh = WorkspaceState()
-            fresh.activityLog.keepsPlans = auditPlansInMemory
-            workspaces[envelope.workspace] = fresh
-        }
-        workspaces[envelope.workspace, default: WorkspaceState()].evolve(envelope, at: position)
+        // One lookup, mutated in place (the default is built only for a new workspace):
+        // `workspaces[name] == nil` would copy the whole workspace state out on every event.
+        workspaces[envelope.workspace, default: WorkspaceState(keepingPlans: auditPlansInMemory)].evolve(
+            envelope, at: position)
     }
 }
 
@@ -125,8 +125,13 @@ extension WorkspaceState {
         case .orgSettingsObserved(let o):
             org.evolve(o)
         case .activityPlanned(let p):
-            let previous = activityLog.entries[p.activityId]?.syncKeys ?? []
-            let role = activityLog.entries[p.activityId].flatMap { settings.current?.users[$0.userId]?.role?.roleName }
+            var previous: [String] = []
+            var role: String?
+            if let i = activityLog.entries.index(forKey: p.activityId) {
+                let (keys, user) = activityLog.entries.values[i].beforePlan()
+                previous = keys
+                role = settings.current?.users[user]?.role?.roleName
+            }
             outbox.evolve(p, previousKeys: previous, at: position)
             activityLog.evolve(p, role: role, at: position)
         case .writeDispatching(let d):
@@ -135,7 +140,8 @@ extension WorkspaceState {
             outbox.evolve(s)
         case .writeFailed(let f):
             if ReferenceGone.codes.contains(f.errorCode), let e = outbox.entries[f.syncKey],
-               let gone = ReferenceGone.record(in: e.write, message: f.message) {
+                let gone = ReferenceGone.record(in: e.write, message: f.message)
+            {
                 records.markDeleted(gone)
             }
             outbox.evolve(f)
