@@ -27,8 +27,10 @@ struct KilledWorkerChild {
         let client = SalesforceClient(configuration: SalesforceConfiguration(
             loginHost: .myDomain(env["SYNCLOG_CHILD_URL"]!), credentials: .refreshToken(clientId: "cid", clientSecret: nil, refreshToken: "rt-1"),
             timeout: .seconds(10)))
+        // Batches of 20, not 200: about a hundred calls, so the kills land across the whole run
+        // (with full batches a fast machine finishes before 20 kills could happen).
         var configuration = DispatcherConfiguration(
-            workspace: "acme", retry: RetryPolicy(maxAttempts: 50, baseDelayMilliseconds: 5, maxDelayMilliseconds: 50))
+            workspace: "acme", retry: RetryPolicy(maxAttempts: 50, baseDelayMilliseconds: 5, maxDelayMilliseconds: 50), batchSize: 20)
         configuration.crashPoint = { _ in
             if Double.random(in: 0..<1) < crash { kill(getpid(), SIGKILL) }
         }
