@@ -204,18 +204,7 @@ public struct BinaryReader {
 
     /// Skips the field just announced by ``nextField()`` and keeps its bytes in `unknown`.
     public mutating func skip(_ wire: WireType, into unknown: inout UnknownFields) throws(SyncDomainError) {
-        switch wire {
-        case .varint: _ = try readVarint()
-        case .fixed64:
-            guard end - offset >= 8 else { throw Self.malformed("truncated fixed64") }
-            offset += 8
-        case .fixed32:
-            guard end - offset >= 4 else { throw Self.malformed("truncated fixed32") }
-            offset += 4
-        case .lengthDelimited:
-            let n = try readLength()
-            offset += n
-        }
+        try skip(wire)
         unknown.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[fieldStart..<offset]))
     }
 }
