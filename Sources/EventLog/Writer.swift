@@ -211,14 +211,14 @@ final class Writer: @unchecked Sendable {
         // Side tables are created in their own small transaction, before the group's.
         if group.contains(where: { if case .sideRecord = $0 { return true } else { return false } }) {
             group.removeAll { request in
-            guard case .sideRecord(let table, _, _) = request else { return false }
-            do {
-                _ = try environment.sideTable(table, create: true)
-                return false
-            } catch {
-                request.fail(error as? EventLogError ?? .init(.storage, "\(error)"))
-                return true
-            }
+                guard case .sideRecord(let table, _, _) = request else { return false }
+                do {
+                    _ = try environment.sideTable(table, create: true)
+                    return false
+                } catch {
+                    request.fail(error as? EventLogError ?? .init(.storage, "\(error)"))
+                    return true
+                }
             }
         }
         guard !group.isEmpty else { return }
@@ -324,26 +324,23 @@ final class Writer: @unchecked Sendable {
                     } else {
                         throw LMDBFailure(rc == 0 ? MDB_CORRUPTED : rc, "read the last position")
                     }
+                    /// Puts one event at the next position (a duplicate id takes none).
+                    func putNext(_ event: NewEvent) throws -> AppendResult {
+                        let result = try put(event, at: next, txn: txn, cursor: cursor!)
+                        if case .appended = result {
+                            next += 1
+                            appended += 1
+                        }
+                        return result
+                    }
                     for request in group {
                         switch request {
                         case .appendOne(let event, _):
-                            let result = try put(event, at: next, txn: txn, cursor: cursor!)
-                            if case .appended = result {
-                                next += 1
-                                appended += 1
-                            }
-                            outcomes.append(.appendedOne(result))
+                            outcomes.append(.appendedOne(try putNext(event)))
                         case .append(let events, _):
                             var results: [AppendResult] = []
                             results.reserveCapacity(events.count)
-                            for event in events {
-                                let result = try put(event, at: next, txn: txn, cursor: cursor!)
-                                if case .appended = result {
-                                    next += 1
-                                    appended += 1
-                                }
-                                results.append(result)
-                            }
+                            for event in events { results.append(try putNext(event)) }
                             outcomes.append(.appended(results))
                         case .checkpoint(let name, let position, let snapshot, _):
                             try putCheckpoint(name: name, position: position, snapshot: snapshot, txn: txn)
