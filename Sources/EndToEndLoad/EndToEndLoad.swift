@@ -129,8 +129,7 @@ public enum EndToEndLoad {
         let posts = Int((options.seconds * Double(options.postsPerSecond)).rounded())
         let interval = Duration.nanoseconds(1_000_000_000 / options.postsPerSecond)
         let tracker = LoadTracker(capacity: posts * perPost)
-        let callsBefore = emulator.org.withState { s in s.calls.filter(\.counted).count }
-        let writesBefore = emulator.org.withState { s in s.calls.filter { $0.counted && $0.method != "GET" }.count }
+        let callsBefore = countedCalls(emulator)
         let tasksBefore = emulator.org.withState { $0.createdCount(of: "Task") }
 
         let observer = Task {
@@ -167,15 +166,10 @@ public enum EndToEndLoad {
                 }
                 let numbers = (k * perPost)..<((k + 1) * perPost)
                 let time = Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-                var body: [UInt8] = []
-                for n in numbers {
-                    body += activities.line(n, at: time)
-                    body.append(0x0A)
-                }
+                let lines = numbers.map { activities.line($0, at: time) }
                 tracker.offered(numbers, at: now)
-                let payload = body
                 group.addTask {
-                    tracker.accepted(try await ingest.post(body: payload).accepted)
+                    tracker.accepted(try await ingest.post(lines).accepted)
                 }
             }
             try await group.waitForAll()
@@ -202,9 +196,18 @@ public enum EndToEndLoad {
         report.duplicateKeys = figures.duplicateKeys
         report.latencies = figures.latencies
         report.sustainedPerSecond = report.seconds > 0 ? Double(figures.visibleInWindow) / report.seconds : 0
-        report.apiCalls = emulator.org.withState { s in s.calls.filter(\.counted).count } - callsBefore
-        report.writeCalls = emulator.org.withState { s in s.calls.filter { $0.counted && $0.method != "GET" }.count } - writesBefore
+        let callsAfter = countedCalls(emulator)
+        report.apiCalls = callsAfter.all - callsBefore.all
+        report.writeCalls = callsAfter.writes - callsBefore.writes
         return report
+    }
+
+    /// The API calls the org has counted so far, and those of them that wrote (not GET).
+    static func countedCalls(_ emulator: RunningEmulator) -> (all: Int, writes: Int) {
+        emulator.org.withState { s in
+            let counted = s.calls.filter(\.counted)
+            return (counted.count, counted.filter { $0.method != "GET" }.count)
+        }
     }
 
     /// The external-id field the load's org has on Task (the demo scenario's), so writes are upserts (W1).

@@ -34,11 +34,6 @@ public struct IngestClient: Sendable {
             body += line
             body.append(0x0A)
         }
-        return try await post(body: body)
-    }
-
-    /// Posts a body that already is JSON Lines.
-    public func post(body: [UInt8]) async throws -> Counts {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/activities")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
