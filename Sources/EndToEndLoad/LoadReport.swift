@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one end-to-end load measured: offered and accepted activities, the latency from an
 /// activity being offered to its first Task being visible in the org, the sustained rate, the
 /// backlog over time, and the API calls spent.
@@ -46,8 +48,8 @@ public struct LoadReport: Sendable, CustomStringConvertible {
     public var apiCallsPerThousand: Double { accepted == 0 ? 0 : Double(apiCalls) * 1000 / Double(accepted) }
     public var writeCallsPerThousand: Double { accepted == 0 ? 0 : Double(writeCalls) * 1000 / Double(accepted) }
 
-    /// Whether the backlog stayed flat: its last quarter is no higher than twice the load's
-    /// offered rate over one second plus its first quarter's peak (a growing backlog climbs every second).
+    /// Whether the backlog grew: the lowest of its last quarter is above the peak of its first
+    /// quarter by more than one second of offered load (a backlog that grows climbs every second).
     public var backlogGrew: Bool {
         guard backlog.count >= 8 else { return false }
         let quarter = backlog.count / 4
@@ -57,12 +59,7 @@ public struct LoadReport: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        func f(_ x: Double, _ digits: Int = 3) -> String {
-            var s = String(Int((x * pow10(digits)).rounded()))
-            while s.count <= digits { s = "0" + s }
-            s.insert(".", at: s.index(s.endIndex, offsetBy: -digits))
-            return s
-        }
+        func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
         return """
             offered \(offered) activities at \(rate)/s for \(f(seconds, 1)) s; accepted \(accepted); visible \(visible) \
             (\(tasks) Tasks: \(extraTasks) beyond an activity's first, \(unknownTasks) unknown, \(duplicateKeys) duplicate sync keys)
@@ -73,10 +70,4 @@ public struct LoadReport: Sendable, CustomStringConvertible {
             (\(f(writeCallsPerThousand, 1)) writing); one call per activity would be 1,000
             """
     }
-}
-
-private func pow10(_ n: Int) -> Double {
-    var x = 1.0
-    for _ in 0..<n { x *= 10 }
-    return x
 }
