@@ -271,9 +271,7 @@ public struct OrgState: Sendable {
     }
 
     /// Every record of `object`, in creation order, deleted ones included.
-    public func allRecords(of object: String) -> [StoredRecord] {
-        (order[object] ?? []).compactMap { records[object]?[$0] }
-    }
+    public func allRecords(of object: String) -> [StoredRecord] { records(of: object, createdFrom: 0) }
 
     /// How many records of `object` were ever created (deleted ones included): the creation
     /// index the next one gets. With ``records(of:createdFrom:)``, an observer reads only what is new.
