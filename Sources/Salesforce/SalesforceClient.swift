@@ -119,8 +119,9 @@ public final class SalesforceClient: Sendable {
             case .success(let (token, newRefresh)):
                 if let newRefresh {
                     let rotated = refreshToken.withLock { current -> Bool in
-                        defer { current = newRefresh }
-                        return current != newRefresh
+                        let changed = current != newRefresh
+                        current = newRefresh
+                        return changed
                     }
                     if rotated {
                         logger.notice("salesforce.auth.refreshTokenRotated", metadata: ["generation": "\(generation)"])

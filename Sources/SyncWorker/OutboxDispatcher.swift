@@ -97,8 +97,9 @@ public actor StoreGate {
             let (state, report) = try await store.catchUp(resumingFrom: cached.take(), saveCheckpoint: save)
             cached = state
             if save && report.eventsApplied > 0 {
-                lastCheckpoint = ContinuousClock.now
-                lastCheckpointCost = lastCheckpoint! - now
+                let finished = ContinuousClock.now
+                lastCheckpoint = finished
+                lastCheckpointCost = finished - now
                 savedThrough = state.appliedThrough
             }
             return state
@@ -156,8 +157,6 @@ public actor OutboxDispatcher {
     let random: any RandomSource
     let logger: Logger
     var describeObserved = false
-    /// When the dispatcher first saw the writes now due waiting as less than a full batch.
-    var partialBatchSince: Timestamp?
     var workspace: String { configuration.workspace }
 
     public init(gate: StoreGate, client: SalesforceClient, configuration: DispatcherConfiguration,
@@ -182,6 +181,8 @@ public actor OutboxDispatcher {
         }
         defer { _ = activeDispatchers.withLock { $0.remove(key) } }
         var report = DispatchReport()
+        // When this call first saw the writes now due as less than a full batch (the linger, W7).
+        var partialBatchSince: Timestamp?
         while true {
             try Task.checkCancellation()
             report.rounds += 1
