@@ -70,6 +70,30 @@ struct CommandLineTests {
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no such file"))
     }
+
+    /// Re-queueing itself is tested against the emulator (SyncWorkerTests: a write that failed
+    /// for good is re-queued and then written); here, what the command refuses.
+    @Test("outbox retry refuses an unknown key and a write that has not failed, exit 1, saying which")
+    func outboxRetryRefusals() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synclog-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Samples").path
+        #expect(try runSynclog(["configure", "--data", directory, samples + "/workspace.json"]).status == 0)
+        #expect(try runSynclog(["ingest", "--data", directory, "--changes", samples + "/changes.jsonl"]).status == 0)
+        _ = try runSynclog(["ingest", "--data", directory, samples + "/activities.jsonl"])  // 1: refused lines on purpose
+        let pending = try runSynclog(["outbox", "--data", directory, "--pending", "--json"])
+        let first = try #require(pending.standardOutput.split(separator: "\n").first)
+        let object = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
+        let key = try #require(object?["syncKey"] as? String)
+
+        let notFailed = try runSynclog(["outbox", "retry", "--data", directory, key])
+        #expect(notFailed.status == 1)
+        #expect(notFailed.standardError.contains("is planned, not failed: nothing to retry"))
+        let unknown = try runSynclog(["outbox", "retry", "--data", directory, "no-such-key"])
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError.contains("no planned write with sync key no-such-key"))
+    }
 }
 
 @Suite("synclog run")

@@ -297,6 +297,20 @@ struct DispatcherTests {
         #expect(tasks.count == 4)
         #expect(Set(tasks.filter { $0.fields["Synclog_Key__c"]?.stringValue == doubled }.compactMap { $0.fields["Subject"]?.stringValue })
             == ["copy 1", "copy 2"], "a Task the key matched twice was changed")
+
+        // The admin deletes one copy; `synclog outbox retry KEY` (SyncStore.requeue) re-queues the
+        // write, and the next dispatch upserts onto the copy that is left.
+        let copies = tasks.filter { $0.fields["Synclog_Key__c"]?.stringValue == doubled }
+        try await h.admin(.DELETE, "records/Task/\(copies[0].id)")
+        try await h.store.requeue(syncKey: doubled, workspace: "acme", now: h.clock.now())
+        #expect(try await h.state().outbox.entries[doubled]?.state == .planned)
+        _ = try await h.dispatcher().dispatchUntilIdle()
+        let retried = try await h.state()
+        #expect(retried.outbox.entries[doubled]?.state == .written, "\(retried.outboxSummary)")
+        #expect(retried.outbox.entries[doubled]?.salesforceId == copies[1].id)
+        #expect(h.live("Task").count == 3)
+        guard case .string(let subject)? = planned[0].write[field: "Subject"] else { Issue.record("no Subject planned"); return }
+        #expect(h.live("Task").first { $0.id == copies[1].id }?.fields["Subject"]?.stringValue == subject, "the copy left was not upserted")
         await h.stop()
     }
 
