@@ -81,7 +81,8 @@ public final class Worker: Sendable {
     /// The port the HTTP endpoints listen on, once they do.
     public var port: Int? { boundPort.withLock { $0 } }
 
-    /// True when every pipeline waits with nothing due and no new input.
+    /// True when every pipeline waits with no new input and no write left to send or retry
+    /// (``WorkspacePipeline/isIdle``): what the demo and the tests wait for before they read the org.
     public var isIdle: Bool { pipelines.allSatisfy(\.isIdle) }
 
     /// Runs until SIGTERM/SIGINT or ``shutdown()`` (with `untilIdle`: until every pipeline is idle).

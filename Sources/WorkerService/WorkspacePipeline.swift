@@ -39,6 +39,8 @@ public actor WorkspacePipeline: Service {
     let wakeFlag = Atomic<Bool>(false)
     let stopping = Atomic<Bool>(false)
     let idleFlag = Atomic<Bool>(false)
+    /// The last step ended with no write left to send or retry (``nothingDue(_:)``); false after a failed step.
+    let drainedFlag = Atomic<Bool>(false)
     let finishedFlag = Atomic<Bool>(false)
 
     static let wakeCheckMilliseconds: Int64 = 20
@@ -69,8 +71,12 @@ public actor WorkspacePipeline: Service {
         idleFlag.store(false, ordering: .releasing)
     }
 
-    /// True while the pipeline waits with nothing due and no new input.
-    public nonisolated var isIdle: Bool { idleFlag.load(ordering: .acquiring) && !wakeFlag.load(ordering: .acquiring) }
+    /// True while the pipeline waits with no new input and no write left to send or retry (writes
+    /// waiting on re-authorisation or quota do not count, as for `untilIdle`). A scheduled retry
+    /// (W2) or the back-off after a failed step is not idle: the work is not done, only resting.
+    public nonisolated var isIdle: Bool {
+        idleFlag.load(ordering: .acquiring) && drainedFlag.load(ordering: .acquiring) && !wakeFlag.load(ordering: .acquiring)
+    }
 
     /// Stops after the current step (what a graceful shutdown does).
     public nonisolated func stop() { stopping.store(true, ordering: .releasing) }
@@ -119,6 +125,7 @@ public actor WorkspacePipeline: Service {
                 let state = try await gate.catchUp()
                 let ws = state.workspace(workspace)
                 observe(ws)
+                drainedFlag.store(Self.nothingDue(ws.outbox), ordering: .releasing)
                 let nextRetry = ws.outbox.nextRetry
                 if untilIdle, Self.nothingDue(ws.outbox) { return }
                 var deadline = try await reader.nextDue()
@@ -129,6 +136,7 @@ public actor WorkspacePipeline: Service {
                 return
             } catch {
                 if untilIdle { throw error }
+                drainedFlag.store(false, ordering: .releasing)
                 logger.warning("pipeline.step.failed", metadata: ["error": "\(String(describing: type(of: error)))",
                                                                   "retryInMs": "\(backoff)"])
                 try await waitForWork(until: clock.now().adding(milliseconds: backoff), wakeable: false)

@@ -165,6 +165,21 @@ func until(seconds: Double, _ condition: () async -> Bool) async throws {
         }
     }
 
+    /// W2: a write that failed with UNABLE_TO_LOCK_ROW waits for its retry (full jitter, up to
+    /// seconds away). While it waits the worker is not idle: idle means the work is done, and the
+    /// demo reads the org as soon as it is (a demo once printed 14 activities still pending).
+    @Test func aWriteWaitingForItsRetryKeepsTheWorkerBusyUntilItIsWritten() async throws {
+        try await withTemporaryDirectory { directory in
+            let running = try await RunningWorker.start(directory: directory)
+            let contact = Fixtures.id("003", 3)
+            try await running.admin("faults", #"{"path":"/composite/sobjects","errorCode":"UNABLE_TO_LOCK_ROW","times":1}"#)
+            #expect(await running.postActivities([RunningWorker.activity("act_retry", to: "c3@acct1.example.com")]) == 202)
+            try await until(seconds: 120) { running.worker.isIdle }
+            #expect(running.tasks(who: contact) == 1, "the worker said idle before the retried write was sent")
+            try await running.stop()
+        }
+    }
+
     /// `synclog run --until-idle`: audits, plans and writes what is there, then returns by itself.
     @Test func untilIdleWritesWhatIsDueAndReturns() async throws {
         try await withTemporaryDirectory { directory in
