@@ -45,4 +45,35 @@ struct PlanningTests {
             #expect(Audit.activityLog(in: after.state).first?.status == .pending)
         }
     }
+
+    /// A calendar event and its cancel in one delivery: both are folded before the event's plan is
+    /// (plans land at the end of the log). The cancel must still delete the Event it planned.
+    @Test("E5: a cancel that arrives with its calendar event waits for the event's plan, then deletes that Event")
+    func cancelInTheSameDeliveryAsItsEventDeletesIt() async throws {
+        try await withTemporaryStore { store, _ in
+            _ = try await store.configure(Array(configuration().utf8), source: "w.json", now: fixedNow)
+            _ = try await store.ingestChanges(lines([contactChange()]), source: "c", workspace: "acme", now: fixedNow)
+            _ = try await store.ingestActivities(
+                lines([calendarEvent(id: "act_c1", start: "2026-11-21T17:00:00Z"), calendarEvent(id: "act_c2", start: "2026-11-21T18:00:00Z"),
+                       calendarCancel(id: "act_c3")]),
+                source: "a", now: fixedNow)
+            let (live, report) = try await store.catchUp()
+            #expect(report.decisionsAppended == 3)
+
+            let created = try #require(Audit.explain(activityId: "act_c1", in: live))
+            let moved = try #require(Audit.explain(activityId: "act_c2", in: live))
+            let canceled = try #require(Audit.explain(activityId: "act_c3", in: live))
+            let key = try #require(created.writes.first?.write.syncKey)
+            #expect(created.reasons.contains { $0.rule == "E1" && $0.text.contains("an Event") })
+            #expect(moved.writes.map(\.write.syncKey) == [key], "the change updates the same Event")
+            #expect(moved.reasons.contains { $0.rule == "E5" && $0.text.contains("act_c1") })
+            #expect(canceled.writes.map(\.write.syncKey) == [key])
+            #expect(canceled.writes.map(\.write.operation) == [.delete], "the cancel deletes the Event: \(canceled.reasons.map(\.text))")
+            #expect(canceled.reasons.contains { $0.rule == "E5" && $0.text.contains("act_c2") })
+            #expect(live.workspace("acme").calendarOrder == .initial, "nothing is left waiting")
+
+            #expect(try await store.catchUp().report.decisionsAppended == 0)
+            #expect(try store.replay(SyncState.self).state == live)
+        }
+    }
 }

@@ -26,6 +26,22 @@ func sentEmail(id: String, workspace: String = "acme", subject: String = "Pricin
     """
 }
 
+/// A `calendar.upserted` of meeting `meetingId` that bob@globex.com attends (contract section 1).
+func calendarEvent(id: String, meetingId: String = "cal_1", start: String) -> String {
+    """
+    {"id":"\(id)","workspace":"acme","type":"calendar.upserted","occurredAt":"2026-11-20T15:04:05Z","userId":"u_alice",\
+    "meeting":{"id":"\(meetingId)","title":"Renewal","start":"\(start)","end":"\(start)","allDay":false,"calendar":"primary",\
+    "organizer":{"email":"alice@acme.com","name":"Alice Ng"},"attendees":[{"email":"bob@globex.com","name":"Bob Li"}]}}
+    """
+}
+
+/// A `calendar.deleted` of meeting `meetingId`.
+func calendarCancel(id: String, meetingId: String = "cal_1") -> String {
+    """
+    {"id":"\(id)","workspace":"acme","type":"calendar.deleted","occurredAt":"2026-11-20T16:04:05Z","userId":"u_alice","meeting":{"id":"\(meetingId)"}}
+    """
+}
+
 /// The contract's example Salesforce change (section 3).
 func contactChange(id: String = "003000000000001AAA", email: String = "bob@globex.com", stamp: String = "2026-11-20T15:00:00.000+0000") -> String {
     """

@@ -8,7 +8,9 @@
 /// - a write that failed with `ENTITY_IS_DELETED` / `INVALID_CROSS_REFERENCE_KEY` (W6), or with
 ///   `CANNOT_UPDATE_CONVERTED_LEAD` (C6: planned before the conversion was known): a new plan
 ///   against what the rules pick now (none if it would be the same write);
-/// - a plan that waits for an address (R5) folded after a record with that address: a new plan.
+/// - a plan that waits for an address (R5) folded after a record with that address: a new plan;
+/// - a calendar change or cancel folded while an earlier activity of its meeting had no plan yet
+///   waits (``CalendarOrder``, E5): it is planned when the plan before it is folded.
 ///
 /// Plan event ids are `plan/{workspace}/{activityId}/{revision}` (revision 1, 2, ...),
 /// so appending the same decision twice is a no-op; `recordedAt` is the triggering
@@ -31,6 +33,7 @@ public enum Decider {
         switch envelope.event {
         case .activity(let a):
             if let e = ws.activityLog.entries[a.id], !e.planPositions.isEmpty { return [] }
+            if ws.calendarOrder.waiting.contains(a.id) { return [] }  // E5: after the earlier plans of its meeting
             let plan = Planner.makePlan(a, at: position, in: ws)
             return [planEnvelope(a, activityPosition: ws.activityLog.entries[a.id]?.activityPosition ?? position,
                                  plan: plan, revision: 1, trigger: envelope)]
@@ -48,17 +51,8 @@ public enum Decider {
             guard let master = ws.records.person(m.masterId), let email = master.email else { return [] }
             return replanWaiting(for: [email], time: envelope.recordedAt, ws: ws, trigger: envelope, activityAt: activityAt)
         case .activityPlanned(let p):
-            // R5: the plan was decided before a record it waits for was folded (the record's change
-            // came in while the plan was being appended): plan again now that the record is known.
-            guard let entry = ws.activityLog.entries[p.activityId], !entry.waitingFor.isEmpty,
-                  entry.planPositions.last == position else { return [] }
-            let known = entry.waitingFor.filter { !ws.records.peopleWithEmail($0).isEmpty }
-            guard !known.isEmpty else { return [] }
-            // Only a plan that now decides differently (never the same plan again: no loop).
-            return replanWaiting(for: known, time: entry.occurredAt, ws: ws, trigger: envelope, activityAt: activityAt).filter {
-                guard case .activityPlanned(let again) = $0.event else { return false }
-                return again.writes != p.writes || again.status != p.status
-            }
+            let released = releaseWaitingCalendarActivity(after: p, ws: ws, trigger: envelope, activityAt: activityAt).map { [$0] } ?? []
+            return released + replanIfResolvedMeanwhile(p, at: position, ws: ws, trigger: envelope, activityAt: activityAt)
         case .writeFailed(let f):
             let converted = f.errorCode == "CANNOT_UPDATE_CONVERTED_LEAD"
             guard ReferenceGone.codes.contains(f.errorCode) || converted, let entry = ws.outbox.entries[f.syncKey],
@@ -77,6 +71,38 @@ public enum Decider {
         default:
             return []
         }
+    }
+
+    /// R5: the plan was decided before a record it waits for was folded (the record's change
+    /// came in while the plan was being appended): plan again now that the record is known.
+    static func replanIfResolvedMeanwhile(
+        _ p: ActivityPlanned, at position: UInt64, ws: WorkspaceState, trigger: EventEnvelope, activityAt: (UInt64) -> Activity?
+    ) -> [EventEnvelope] {
+        guard let entry = ws.activityLog.entries[p.activityId], !entry.waitingFor.isEmpty,
+              entry.planPositions.last == position else { return [] }
+        let known = entry.waitingFor.filter { !ws.records.peopleWithEmail($0).isEmpty }
+        guard !known.isEmpty else { return [] }
+        // Only a plan that now decides differently (never the same plan again: no loop).
+        return replanWaiting(for: known, time: entry.occurredAt, ws: ws, trigger: trigger, activityAt: activityAt).filter {
+            guard case .activityPlanned(let again) = $0.event else { return false }
+            return again.writes != p.writes || again.status != p.status
+        }
+    }
+
+    /// E5: the plan of a calendar activity was folded; the next activity of its meeting, if it
+    /// waited for that plan, is decided now (its first plan).
+    static func releaseWaitingCalendarActivity(
+        after p: ActivityPlanned, ws: WorkspaceState, trigger: EventEnvelope, activityAt: (UInt64) -> Activity?
+    ) -> EventEnvelope? {
+        guard !ws.calendarOrder.waiting.isEmpty, let planned = activityAt(p.activityPosition),
+              let meeting = planned.meeting?.id, let next = ws.calendarOrder.releasable(meeting: meeting),
+              let entry = ws.activityLog.entries[next], entry.planPositions.isEmpty,
+              let activity = activityAt(entry.activityPosition) else { return nil }
+        var plan = Planner.makePlan(activity, at: entry.activityPosition, in: ws)
+        plan.reasons.insert(
+            Reason(rule: "E5", text: "decided after \(p.activityId), an earlier activity of calendar event \(meeting), was planned",
+                   data: [.init("after", p.activityId)]), at: 0)
+        return planEnvelope(activity, activityPosition: entry.activityPosition, plan: plan, revision: 1, trigger: trigger)
     }
 
     static func replanWaiting(

@@ -4,6 +4,9 @@ public struct WorkspaceState: Sendable, Hashable, Codable {
     public var records = KnownRecords.initial
     public var org = OrgCapabilities.initial
     public var engagement = Engagement.initial
+    /// Calendar activities that wait for the plans of earlier ones of their meeting (E5);
+    /// absent from checkpoints written before it existed.
+    public var calendarOrder = CalendarOrder.initial
     public var outbox = Outbox.initial
     public var activityLog = ActivityLog.initial
     /// The reader's cursors (C1, C3, C4, C5); absent from checkpoints written before it existed.
@@ -15,7 +18,7 @@ public struct WorkspaceState: Sendable, Hashable, Codable {
 
     init(keepingPlans: Bool) { activityLog.keepsPlans = keepingPlans }
 
-    enum CodingKeys: String, CodingKey { case settings, records, org, engagement, outbox, activityLog, cursors }
+    enum CodingKeys: String, CodingKey { case settings, records, org, engagement, calendarOrder, outbox, activityLog, cursors }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -23,6 +26,7 @@ public struct WorkspaceState: Sendable, Hashable, Codable {
         records = try c.decode(KnownRecords.self, forKey: .records)
         org = try c.decode(OrgCapabilities.self, forKey: .org)
         engagement = try c.decode(Engagement.self, forKey: .engagement)
+        calendarOrder = try c.decodeIfPresent(CalendarOrder.self, forKey: .calendarOrder) ?? .initial
         outbox = try c.decode(Outbox.self, forKey: .outbox)
         activityLog = try c.decode(ActivityLog.self, forKey: .activityLog)
         cursors = try c.decodeIfPresent(Cursors.self, forKey: .cursors) ?? .initial
@@ -99,6 +103,7 @@ extension WorkspaceState {
         switch envelope.event {
         case .activity(let a):
             engagement.evolve(a)
+            calendarOrder.evolve(a, alreadyPlanned: !(activityLog.entries[a.id]?.planPositions.isEmpty ?? true))
             activityLog.evolve(a, at: position)
         case .workspaceConfigured(let c):
             settings.evolve(c, at: position)
@@ -134,6 +139,7 @@ extension WorkspaceState {
             }
             outbox.evolve(p, previousKeys: previous, at: position)
             activityLog.evolve(p, role: role, at: position)
+            calendarOrder.planned(p.activityId)
         case .writeDispatching(let d):
             outbox.evolve(d)
         case .writeSucceeded(let s):

@@ -1,0 +1,48 @@
+/// E5 in log order: a change or cancel of a calendar event is decided only once every earlier
+/// activity of the same event has its plan folded.
+///
+/// Plans are appended at the end of the log, after the activity they decide (``Decider``). A
+/// create and its cancel that arrive close together (in one `POST /activities`, or one catch-up)
+/// are both folded before the create's plan is: deciding the cancel then would find no Event
+/// planned and delete nothing, and the Event of a canceled meeting would stay in Salesforce.
+/// Which of the two happened depended on timing. So a calendar activity that has an earlier
+/// activity of the same event still waiting for its plan *waits* itself: the Decider gives it
+/// no plan when it is folded (it is Pending), and plans it when the last earlier plan is folded.
+///
+/// Grows with calendar activities in flight only: an activity leaves when its plan is folded.
+public struct CalendarOrder: Sendable, Hashable, Codable {
+    /// Meeting id -> its calendar activities folded without a plan yet, in log order.
+    public var unplanned: [String: [String]] = [:]
+    /// Activity id -> its meeting id, for the activities in ``unplanned``.
+    public var meetingOfUnplanned: [String: String] = [:]
+    /// Activities whose decision waits for the plans of earlier activities of their meeting.
+    public var waiting: Set<String> = []
+
+    public static let initial = CalendarOrder()
+
+    /// Folds a calendar activity: it waits when an earlier one of its meeting has no plan yet.
+    /// `alreadyPlanned` is true for an activity that has a plan (nothing to order).
+    mutating func evolve(_ activity: Activity, alreadyPlanned: Bool) {
+        guard activity.type == .calendarUpserted || activity.type == .calendarDeleted,
+              let meeting = activity.meeting?.id, !alreadyPlanned, meetingOfUnplanned[activity.id] == nil
+        else { return }
+        if let earlier = unplanned[meeting], !earlier.isEmpty { waiting.insert(activity.id) }
+        unplanned[meeting, default: []].append(activity.id)
+        meetingOfUnplanned[activity.id] = meeting
+    }
+
+    /// Folds a plan: its activity no longer holds back the later ones of its meeting.
+    mutating func planned(_ activityId: String) {
+        guard let meeting = meetingOfUnplanned.removeValue(forKey: activityId) else { return }
+        waiting.remove(activityId)
+        unplanned[meeting]?.removeAll { $0 == activityId }
+        if unplanned[meeting]?.isEmpty ?? false { unplanned[meeting] = nil }
+    }
+
+    /// The activity of `meeting` that may be decided now: the earliest without a plan, when it
+    /// waits (every activity before it is planned).
+    public func releasable(meeting: String) -> String? {
+        guard let next = unplanned[meeting]?.first, waiting.contains(next) else { return nil }
+        return next
+    }
+}
