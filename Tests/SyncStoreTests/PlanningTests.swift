@@ -70,10 +70,33 @@ struct PlanningTests {
             #expect(canceled.writes.map(\.write.syncKey) == [key])
             #expect(canceled.writes.map(\.write.operation) == [.delete], "the cancel deletes the Event: \(canceled.reasons.map(\.text))")
             #expect(canceled.reasons.contains { $0.rule == "E5" && $0.text.contains("act_c2") })
-            #expect(live.workspace("acme").calendarOrder == .initial, "nothing is left waiting")
+            let order = live.workspace("acme").calendarOrder
+            #expect(order.waiting.isEmpty && order.unplanned.isEmpty && order.meetingOfUnplanned.isEmpty, "nothing is left waiting")
 
             #expect(try await store.catchUp().report.decisionsAppended == 0)
             #expect(try store.replay(SyncState.self).state == live)
+        }
+    }
+
+    /// R5 + E5: a calendar event waits for an unknown attendee and is canceled; when the attendee's
+    /// Contact appears, the canceled event is not planned again (no Event for a canceled meeting).
+    @Test("R5/E5: a Contact that appears after the meeting was canceled brings no Event back")
+    func canceledMeetingIsNotPlannedAgainWhenItsAttendeeAppears() async throws {
+        try await withTemporaryStore { store, _ in
+            _ = try await store.configure(Array(configuration().utf8), source: "w.json", now: fixedNow)
+            _ = try await store.ingestActivities(
+                lines([calendarEvent(id: "act_c1", start: "2026-11-21T17:00:00Z", attendee: "nia@newco.example.com")]), source: "a", now: fixedNow)
+            let waiting = try await store.catchUp().state
+            #expect(try #require(Audit.explain(activityId: "act_c1", in: waiting)).reasons.contains { $0.rule == "R5" })
+            _ = try await store.ingestActivities(lines([calendarCancel(id: "act_c2")]), source: "a", now: fixedNow)
+            _ = try await store.catchUp()
+
+            _ = try await store.ingestChanges(
+                lines([contactChange(id: "003000000000009AAA", email: "nia@newco.example.com")]), source: "c", workspace: "acme", now: fixedNow)
+            let after = try await store.catchUp()
+            #expect(after.report.decisionsAppended == 0, "the canceled event was planned again")
+            #expect(try #require(Audit.explain(activityId: "act_c1", in: after.state)).writes.isEmpty)
+            #expect(after.state.workspace("acme").outbox.entries.isEmpty)
         }
     }
 }

@@ -26,12 +26,12 @@ func sentEmail(id: String, workspace: String = "acme", subject: String = "Pricin
     """
 }
 
-/// A `calendar.upserted` of meeting `meetingId` that bob@globex.com attends (contract section 1).
-func calendarEvent(id: String, meetingId: String = "cal_1", start: String) -> String {
+/// A `calendar.upserted` of meeting `meetingId` that `attendee` attends (contract section 1).
+func calendarEvent(id: String, meetingId: String = "cal_1", start: String, attendee: String = "bob@globex.com") -> String {
     """
     {"id":"\(id)","workspace":"acme","type":"calendar.upserted","occurredAt":"2026-11-20T15:04:05Z","userId":"u_alice",\
     "meeting":{"id":"\(meetingId)","title":"Renewal","start":"\(start)","end":"\(start)","allDay":false,"calendar":"primary",\
-    "organizer":{"email":"alice@acme.com","name":"Alice Ng"},"attendees":[{"email":"bob@globex.com","name":"Bob Li"}]}}
+    "organizer":{"email":"alice@acme.com","name":"Alice Ng"},"attendees":[{"email":"\(attendee)","name":"Bob Li"}]}}
     """
 }
 

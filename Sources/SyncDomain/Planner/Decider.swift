@@ -115,6 +115,8 @@ public enum Decider {
         for email in emails {
             for entry in ws.activityLog.waitingActivities(for: email, since: since) where done.insert(entry.activityId).inserted {
                 guard let activity = activityAt(entry.activityPosition) else { continue }
+                // A calendar event changed or canceled since: the later activity governs (E5).
+                if ws.calendarOrder.isSuperseded(activity) { continue }
                 var plan = Planner.makePlan(activity, at: entry.activityPosition, in: ws)
                 plan.reasons.insert(
                     Reason(rule: "R5", text: "a record for \(EmailAddress.normalize(email)) appeared: planned again",

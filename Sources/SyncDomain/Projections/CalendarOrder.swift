@@ -9,7 +9,11 @@
 /// activity of the same event still waiting for its plan *waits* itself: the Decider gives it
 /// no plan when it is folded (it is Pending), and plans it when the last earlier plan is folded.
 ///
-/// Grows with calendar activities in flight only: an activity leaves when its plan is folded.
+/// It also knows the latest activity of each calendar event, so that an R5 re-plan never brings
+/// back an Event a later change or cancel replaced (``isSuperseded(_:)``).
+///
+/// ``unplanned`` and ``waiting`` hold calendar activities in flight only (an activity leaves when
+/// its plan is folded); ``latest`` grows with calendar events, not with activities.
 public struct CalendarOrder: Sendable, Hashable, Codable {
     /// Meeting id -> its calendar activities folded without a plan yet, in log order.
     public var unplanned: [String: [String]] = [:]
@@ -17,15 +21,17 @@ public struct CalendarOrder: Sendable, Hashable, Codable {
     public var meetingOfUnplanned: [String: String] = [:]
     /// Activities whose decision waits for the plans of earlier activities of their meeting.
     public var waiting: Set<String> = []
+    /// Meeting id -> the id of its latest calendar activity in the log.
+    public var latest: [String: String] = [:]
 
     public static let initial = CalendarOrder()
 
     /// Folds a calendar activity: it waits when an earlier one of its meeting has no plan yet.
     /// `alreadyPlanned` is true for an activity that has a plan (nothing to order).
     mutating func evolve(_ activity: Activity, alreadyPlanned: Bool) {
-        guard activity.type == .calendarUpserted || activity.type == .calendarDeleted,
-              let meeting = activity.meeting?.id, !alreadyPlanned, meetingOfUnplanned[activity.id] == nil
-        else { return }
+        guard activity.type == .calendarUpserted || activity.type == .calendarDeleted, let meeting = activity.meeting?.id else { return }
+        latest[meeting] = activity.id
+        guard !alreadyPlanned, meetingOfUnplanned[activity.id] == nil else { return }
         if let earlier = unplanned[meeting], !earlier.isEmpty { waiting.insert(activity.id) }
         unplanned[meeting, default: []].append(activity.id)
         meetingOfUnplanned[activity.id] = meeting
@@ -37,6 +43,14 @@ public struct CalendarOrder: Sendable, Hashable, Codable {
         waiting.remove(activityId)
         unplanned[meeting]?.removeAll { $0 == activityId }
         if unplanned[meeting]?.isEmpty ?? false { unplanned[meeting] = nil }
+    }
+
+    /// True for a calendar activity a later one of the same calendar event replaced (a change or
+    /// a cancel): planning it again (R5) would bring back what the later one changed or deleted.
+    public func isSuperseded(_ activity: Activity) -> Bool {
+        guard activity.type == .calendarUpserted || activity.type == .calendarDeleted, let meeting = activity.meeting?.id,
+              let last = latest[meeting] else { return false }
+        return last != activity.id
     }
 
     /// The activity of `meeting` that may be decided now: the earliest without a plan, when it
