@@ -125,15 +125,15 @@ extension WorkspaceState {
         case .orgSettingsObserved(let o):
             org.evolve(o)
         case .activityPlanned(let p):
-            var previous: [String] = []
-            var role: String?
-            if let i = activityLog.entries.index(forKey: p.activityId) {
-                let (keys, user) = activityLog.entries.values[i].beforePlan()
-                previous = keys
-                role = settings.current?.users[user]?.role?.roleName
+            // One lookup of the activity serves the outbox and the log.
+            guard let slot = activityLog.entries.slot(of: p.activityId) else {
+                outbox.evolve(p, previousKeys: [], at: position)
+                return
             }
+            let (previous, user) = activityLog.entries.values[slot].beforePlan()
+            let role = settings.current?.users[user]?.role?.roleName
             outbox.evolve(p, previousKeys: previous, at: position)
-            activityLog.evolve(p, role: role, at: position)
+            activityLog.evolve(p, slot: slot, role: role, at: position)
         case .writeDispatching(let d):
             outbox.evolve(d)
         case .writeSucceeded(let s):
