@@ -430,16 +430,20 @@ enum WriteDigest {
         var f = FNV1a()
         f.string(w.object.rawValue)
         f.string(w.operation.rawValue)
-        for field in w.fields where field.name != "TaskSubtype" {
-            f.string(field.name)
-            switch field.value {
-            case .string(let s): f.byte(1); f.string(s)
-            case .date(let d): f.byte(2); f.int(Int64(d.daysSinceEpoch))
-            case .dateTime(let t): f.byte(3); f.int(t.millisecondsSinceEpoch)
-            case .bool(let b): f.byte(4); f.byte(b ? 1 : 0)
-            case .int(let i): f.byte(5); f.int(i)
-            case .idList(let ids): f.byte(6); f.int(Int64(ids.count)); for id in ids { f.string(id) }
-            case .null: f.byte(7)
+        // Fields read in place through the buffer (a `for field in` copies each one out:
+        // a retain and a release of its name and its value per field).
+        w.fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices where fields[i].name != "TaskSubtype" {
+                f.string(fields[i].name)
+                switch fields[i].value {
+                case .string(let s): f.byte(1); f.string(s)
+                case .date(let d): f.byte(2); f.int(Int64(d.daysSinceEpoch))
+                case .dateTime(let t): f.byte(3); f.int(t.millisecondsSinceEpoch)
+                case .bool(let b): f.byte(4); f.byte(b ? 1 : 0)
+                case .int(let i): f.byte(5); f.int(i)
+                case .idList(let ids): f.byte(6); f.int(Int64(ids.count)); for id in ids { f.string(id) }
+                case .null: f.byte(7)
+                }
             }
         }
         return f.value
