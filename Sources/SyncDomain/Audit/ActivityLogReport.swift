@@ -92,12 +92,12 @@ extension Audit {
             guard let ws = state.workspaces[name] else { continue }
             let log = ws.activityLog
             // Use the narrowest index.
-            let ids: [String]
-            if let u = filter.user { ids = log.byUser[u] ?? [] }
-            else if let r = recipient { ids = log.byRecipient[r] ?? [] }
-            else { ids = log.order }
-            for id in ids {
-                guard let e = log.entries[id] else { continue }
+            let slots: [Int32]?
+            if let u = filter.user { slots = log.byUser[u] ?? [] }
+            else if let r = recipient { slots = log.byRecipient[r] ?? [] }
+            else { slots = nil }  // all of them, in log order
+            for i in 0..<(slots?.count ?? log.entries.count) {
+                let e = log.entries.values[slots.map { Int($0[i]) } ?? i]
                 if let u = filter.user, e.userId != u { continue }
                 if let r = recipient, !e.recipients.contains(r) { continue }
                 if let s = filter.since, e.occurredAt < s { continue }

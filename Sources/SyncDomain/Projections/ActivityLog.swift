@@ -53,18 +53,23 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         public var reasons: [Reason] { latestPlan?.plan?.reasons ?? [] }
     }
 
-    public var entries: [String: Entry] = [:]
+    /// The entries by activity id, in log order: an entry's slot is its activity's number
+    /// in this log, and the indexes below hold slots (4 bytes) instead of ids.
+    public var entries = KeyedEntries<Entry>()
     /// Keep each activity's latest plan in memory (true), or only its position, the plan
     /// itself being read from the log when `explain` or the activity log need it (false).
     /// Measured over 1M and 2M generated events: the whole state grows by ~1.4 KB per activity
     /// with plans kept, of which the kept plan (compact `StoredPlan`) is ~0.5 KB.
     public var keepsPlans = true
     /// Activity ids in log order.
-    public var order: [String] = []
-    public var byUser: [String: [String]] = [:]
-    public var byRecipient: [String: [String]] = [:]
-    /// R5: normalised address -> unresolved activity ids waiting for it.
-    public var waiting: [String: [String]] = [:]
+    public var order: [String] { entries.keys }
+    /// User id -> slots of its activities in ``entries``, in log order.
+    public var byUser: [String: [Int32]] = [:]
+    /// Normalised address -> slots of the activities that concern it, in log order (a
+    /// ``KeyedEntries``: addresses are as many as the people written to, and looked up per activity).
+    public var byRecipient = KeyedEntries<[Int32]>()
+    /// R5: normalised address -> slots of the unresolved activities waiting for it.
+    public var waiting: [String: [Int32]] = [:]
     /// Latest event time seen (ms), and when the waiting index was last pruned (15-day window).
     public var watermark: Int64 = .min
     public var lastPrune: Int64 = .min
@@ -74,26 +79,38 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     /// The R5 window: unresolved activities of the last 15 days are planned again.
     public static let unresolvedWindowMilliseconds: Int64 = 15 * 86_400_000
 
+    /// The entries at `slots` (from ``byUser``, ``byRecipient`` or ``waiting``).
+    public func entries(at slots: [Int32]) -> [Entry] { slots.map { entries.values[Int($0)] } }
+
     public mutating func evolve(_ activity: Activity, at position: UInt64) {
-        guard entries.index(forKey: activity.id) == nil else { return }
-        let recipients = Self.recipients(of: activity)
-        entries[activity.id] = Entry(
-            activityId: activity.id, type: activity.type, userId: activity.userId, role: nil,
-            recipients: recipients, occurredAt: activity.occurredAt, activityPosition: position)
-        order.append(activity.id)
-        byUser[activity.userId, default: []].append(activity.id)
+        let (slot, inserted) = entries.slot(of: activity.id) {
+            Entry(
+                activityId: activity.id, type: activity.type, userId: activity.userId, role: nil,
+                recipients: Self.recipients(of: activity), occurredAt: activity.occurredAt, activityPosition: position)
+        }
+        guard inserted else { return }
+        let s = Int32(slot)
+        byUser[activity.userId, default: []].append(s)
         // An activity concerns a handful of people: a linear look back beats hashing into a set.
+        let recipients = entries.values[slot].recipients
         for (i, r) in recipients.enumerated() where !recipients[..<i].contains(r) {
-            byRecipient[r, default: []].append(activity.id)
+            let (k, _) = byRecipient.slot(of: r) { [] }
+            byRecipient.values[k].append(s)
         }
         advance(to: activity.occurredAt.millisecondsSinceEpoch)
     }
 
     public mutating func evolve(_ plan: ActivityPlanned, role: String?, at position: UInt64) {
-        guard let i = entries.index(forKey: plan.activityId) else { return }
-        let (waitedFor, occurredAt) = entries.values[i].waiting()
+        guard let slot = entries.slot(of: plan.activityId) else { return }
+        evolve(plan, slot: slot, role: role, at: position)
+    }
+
+    /// A plan for the entry at `slot` (the caller looked it up already).
+    mutating func evolve(_ plan: ActivityPlanned, slot: Int, role: String?, at position: UInt64) {
+        let s = Int32(slot)
+        let (waitedFor, occurredAt) = entries.values[slot].waiting()
         for a in waitedFor {
-            waiting[a]?.removeAll { $0 == plan.activityId }
+            waiting[a]?.removeAll { $0 == s }
             if waiting[a]?.isEmpty == true { waiting[a] = nil }
         }
         var newWaiting: [String] = []
@@ -101,12 +118,12 @@ public struct ActivityLog: Sendable, Hashable, Codable {
             if let a = r.data.first(where: { $0.key == "address" })?.value { newWaiting.append(a) }
         }
         if occurredAt.millisecondsSinceEpoch < watermark - Self.unresolvedWindowMilliseconds { newWaiting = [] }
-        entries.values[i].apply(plan, role: role, at: position, waitingFor: newWaiting, keepPlan: keepsPlans)
-        for a in newWaiting { waiting[a, default: []].append(plan.activityId) }
+        entries.values[slot].apply(plan, role: role, at: position, waitingFor: newWaiting, keepPlan: keepsPlans)
+        for a in newWaiting { waiting[a, default: []].append(s) }
     }
 
     public mutating func evolve(_ d: DuplicateDelivery) {
-        guard let i = entries.index(forKey: d.activityId) else { return }
+        guard let i = entries.slot(of: d.activityId) else { return }
         entries.values[i].duplicateDeliveries += 1
         entries.values[i].duplicateBodyDiffers = entries.values[i].duplicateBodyDiffers || d.bodyDiffers
     }
@@ -120,10 +137,10 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         guard ms - lastPrune >= 86_400_000 else { return }
         lastPrune = ms
         let cutoff = ms - Self.unresolvedWindowMilliseconds
-        for (address, ids) in waiting {
-            let kept = ids.filter { (entries[$0]?.occurredAt.millisecondsSinceEpoch ?? .min) >= cutoff }
-            if kept.count != ids.count {
-                for id in ids where !kept.contains(id) { entries[id]?.waitingFor.removeAll() }
+        for (address, slots) in waiting {
+            let kept = slots.filter { entries.values[Int($0)].occurredAt.millisecondsSinceEpoch >= cutoff }
+            if kept.count != slots.count {
+                for s in slots where !kept.contains(s) { entries.values[Int(s)].waitingFor.removeAll() }
                 waiting[address] = kept.isEmpty ? nil : kept
             }
         }
@@ -131,7 +148,7 @@ public struct ActivityLog: Sendable, Hashable, Codable {
 
     /// Unresolved activities waiting for `address` that occurred at or after `since` (R5).
     public func waitingActivities(for address: String, since: Timestamp) -> [Entry] {
-        (waiting[EmailAddress.normalize(address)] ?? []).compactMap { entries[$0] }
+        entries(at: waiting[EmailAddress.normalize(address)] ?? [])
             .filter { $0.occurredAt >= since }
             .sorted { $0.activityPosition < $1.activityPosition }
     }
@@ -162,5 +179,47 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         case .callLogged:
             return a.call.map { [normalized($0.person)] } ?? []
         }
+    }
+}
+
+extension ActivityLog {
+    enum CodingKeys: String, CodingKey {
+        case entries, keepsPlans, order, byUser, byRecipient, waiting, watermark, lastPrune
+    }
+
+    /// The snapshot keeps the shape it had when entries were a dictionary and the indexes held
+    /// activity ids: the entries as an object, `order` and the indexes as ids.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(keepsPlans, forKey: .keepsPlans)
+        try c.encode(order, forKey: .order)
+        try c.encode(ids(byUser), forKey: .byUser)
+        try c.encode(ids(Dictionary(uniqueKeysWithValues: byRecipient.lazy.map { ($0.key, $0.value) })), forKey: .byRecipient)
+        try c.encode(ids(waiting), forKey: .waiting)
+        try c.encode(watermark, forKey: .watermark)
+        try c.encode(lastPrune, forKey: .lastPrune)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let byId = try c.decode([String: Entry].self, forKey: .entries)
+        let order = try c.decode([String].self, forKey: .order)
+        entries = KeyedEntries(byId, order: order) { byId[$0]!.activityPosition < byId[$1]!.activityPosition }
+        keepsPlans = try c.decode(Bool.self, forKey: .keepsPlans)
+        byUser = slots(try c.decode([String: [String]].self, forKey: .byUser))
+        byRecipient = KeyedEntries(slots(try c.decode([String: [String]].self, forKey: .byRecipient)), order: [])
+        waiting = slots(try c.decode([String: [String]].self, forKey: .waiting))
+        watermark = try c.decode(Int64.self, forKey: .watermark)
+        lastPrune = try c.decode(Int64.self, forKey: .lastPrune)
+    }
+
+    private func ids(_ index: [String: [Int32]]) -> [String: [String]] {
+        index.mapValues { $0.map { entries.keys[Int($0)] } }
+    }
+
+    /// Ids to slots; an id with no entry (never written so) is dropped.
+    private func slots(_ index: [String: [String]]) -> [String: [Int32]] {
+        index.mapValues { $0.compactMap { entries.slot(of: $0).map(Int32.init) } }
     }
 }

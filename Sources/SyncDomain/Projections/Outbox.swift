@@ -39,9 +39,10 @@ public struct Outbox: Sendable, Hashable, Codable {
         public var isFinal: Bool { state == .written || state == .failedPermanent || state == .superseded }
     }
 
-    public var entries: [String: Entry] = [:]
-    /// Keys not final, for the dispatcher's queries.
-    public var open: Set<String> = []
+    /// The entries by sync key, in the order they were first planned.
+    public var entries = KeyedEntries<Entry>()
+    /// Slots in ``entries`` of the writes not final, for the dispatcher's queries.
+    var openSlots: Set<Int32> = []
     /// W3: the connection needs re-authorisation: nothing is due until a write succeeds again.
     public var needsReauthorisation = false
     /// W4: writes paused until this time (nil: paused until resumed) when `paused`.
@@ -50,21 +51,31 @@ public struct Outbox: Sendable, Hashable, Codable {
 
     public static let initial = Outbox()
 
+    /// Sync keys of the writes not final.
+    public var open: Set<String> { Set(openSlots.map { entries.keys[Int($0)] }) }
+
     /// Adds a plan's writes; an identical write already planned or written is left as it is.
     public mutating func evolve(_ plan: ActivityPlanned, previousKeys: [String], at position: UInt64) {
         let newKeys = previousKeys.isEmpty ? [] : Set(plan.writes.map(\.syncKey))
         for old in previousKeys where !newKeys.contains(old) {
-            if let i = entries.index(forKey: old), entries.values[i].state != .written,
+            if let i = entries.slot(of: old), entries.values[i].state != .written,
                 entries.values[i].activityId == plan.activityId
             {
                 entries.values[i].state = .superseded
-                open.remove(old)
+                openSlots.remove(Int32(i))
             }
         }
         for w in plan.writes {
             let digest = WriteDigest.of(w)
-            // Changed in place (by index): a copy taken out and stored back would be hashed twice.
-            if let i = entries.index(forKey: w.syncKey) {
+            // Changed in place (by slot): a copy taken out and stored back would be looked up twice.
+            let (i, inserted) = entries.slot(of: w.syncKey) {
+                Entry(
+                    write: w, digest: digest, activityId: plan.activityId, plannedAt: position, state: .planned,
+                    salesforceId: nil,
+                    attempts: 0, nextAttemptAt: nil, failureClass: nil, lastErrorCode: nil, lastError: nil,
+                    lastRequest: nil, lastResponse: nil)
+            }
+            if !inserted {
                 let state = entries.values[i].state
                 if entries.values[i].digest == digest
                     && (state == .written || state == .planned || state == .dispatching)
@@ -72,29 +83,23 @@ public struct Outbox: Sendable, Hashable, Codable {
                     continue
                 }
                 entries.values[i].replan(w, digest: digest, activityId: plan.activityId, at: position)
-            } else {
-                entries[w.syncKey] = Entry(
-                    write: w, digest: digest, activityId: plan.activityId, plannedAt: position, state: .planned,
-                    salesforceId: nil,
-                    attempts: 0, nextAttemptAt: nil, failureClass: nil, lastErrorCode: nil, lastError: nil,
-                    lastRequest: nil, lastResponse: nil)
             }
-            open.insert(w.syncKey)
+            openSlots.insert(Int32(i))
         }
     }
 
     public mutating func evolve(_ d: WriteDispatching) {
-        guard let i = entries.index(forKey: d.syncKey) else { return }
+        guard let i = entries.slot(of: d.syncKey) else { return }
         entries.values[i].state = .dispatching
         entries.values[i].attempts = max(entries.values[i].attempts, d.attempt)
-        open.insert(d.syncKey)
+        openSlots.insert(Int32(i))
     }
 
     public mutating func evolve(_ s: WriteSucceeded) {
         needsReauthorisation = false
-        guard let i = entries.index(forKey: s.syncKey) else { return }
+        guard let i = entries.slot(of: s.syncKey) else { return }
         entries.values[i].applySuccess(s)
-        open.remove(s.syncKey)
+        openSlots.remove(Int32(i))
     }
 }
 
@@ -144,16 +149,16 @@ extension Outbox.Entry {
 extension Outbox {
 
     public mutating func evolve(_ f: WriteFailed) {
-        guard let i = entries.index(forKey: f.syncKey) else { return }
+        guard let i = entries.slot(of: f.syncKey) else { return }
         entries.values[i].applyFailure(f)
-        if entries.values[i].isFinal { open.remove(f.syncKey) } else { open.insert(f.syncKey) }
+        if entries.values[i].isFinal { openSlots.remove(Int32(i)) } else { openSlots.insert(Int32(i)) }
     }
 
     public mutating func evolve(_ r: WriteRequeued) {
-        guard let i = entries.index(forKey: r.syncKey) else { return }
+        guard let i = entries.slot(of: r.syncKey) else { return }
         entries.values[i].state = .planned
         entries.values[i].nextAttemptAt = nil
-        open.insert(r.syncKey)
+        openSlots.insert(Int32(i))
     }
 
     // MARK: queries for the dispatcher
@@ -165,8 +170,8 @@ extension Outbox {
         if needsReauthorisation { return [] }
         if paused, pausedUntil.map({ now < $0 }) ?? true { return [] }
         var out: [Entry] = []
-        for key in open {
-            guard let e = entries[key] else { continue }
+        for slot in openSlots {
+            let e = entries.values[Int(slot)]
             switch e.state {
             case .planned: out.append(e)
             case .failedTransient:
@@ -184,15 +189,15 @@ extension Outbox {
 
     /// The earliest scheduled retry of a transient failure (W2); nil when none waits.
     public var nextRetry: Timestamp? {
-        open.compactMap { key -> Timestamp? in
-            guard let e = entries[key], e.state == .failedTransient else { return nil }
-            return e.nextAttemptAt
+        openSlots.compactMap { slot -> Timestamp? in
+            let e = entries.values[Int(slot)]
+            return e.state == .failedTransient ? e.nextAttemptAt : nil
         }.min()
     }
 
     /// Writes sent with no outcome: in doubt (reconcile before sending again, design "Idempotency" 3).
     public func inDoubt() -> [Entry] {
-        open.compactMap { entries[$0] }.filter { $0.state == .dispatching }
+        openSlots.map { entries.values[Int($0)] }.filter { $0.state == .dispatching }
             .sorted { ($0.plannedAt, $0.write.syncKey) < ($1.plannedAt, $1.write.syncKey) }
     }
 
@@ -200,5 +205,44 @@ extension Outbox {
     public func entries(in states: Set<State>) -> [Entry] {
         entries.values.filter { states.contains($0.state) }
             .sorted { ($0.plannedAt, $0.write.syncKey) < ($1.plannedAt, $1.write.syncKey) }
+    }
+}
+
+extension Outbox {
+    enum CodingKeys: String, CodingKey { case entries, open, needsReauthorisation, paused, pausedUntil }
+
+    /// The snapshot keeps the shape it had when entries were a dictionary: `open` as sync keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(openSlots.map { entries.keys[Int($0)] }.sorted(), forKey: .open)
+        try c.encode(needsReauthorisation, forKey: .needsReauthorisation)
+        try c.encode(paused, forKey: .paused)
+        try c.encodeIfPresent(pausedUntil, forKey: .pausedUntil)
+    }
+
+    /// Entries in the order they were planned (`plannedAt`, then sync key): a snapshot has no order.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let byKey = try c.decode([String: Entry].self, forKey: .entries)
+        entries = KeyedEntries(byKey, order: []) { (byKey[$0]!.plannedAt, $0) < (byKey[$1]!.plannedAt, $1) }
+        openSlots = Set(try c.decode([String].self, forKey: .open).compactMap { entries.slot(of: $0).map(Int32.init) })
+        needsReauthorisation = try c.decode(Bool.self, forKey: .needsReauthorisation)
+        paused = try c.decode(Bool.self, forKey: .paused)
+        pausedUntil = try c.decodeIfPresent(Timestamp.self, forKey: .pausedUntil)
+    }
+
+    /// Equal entries, open keys and flags (slots depend on the order entries were added, which a
+    /// snapshot does not keep, so open writes compare by key).
+    public static func == (lhs: Outbox, rhs: Outbox) -> Bool {
+        lhs.entries == rhs.entries && lhs.open == rhs.open && lhs.needsReauthorisation == rhs.needsReauthorisation
+            && lhs.paused == rhs.paused && lhs.pausedUntil == rhs.pausedUntil
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries)
+        hasher.combine(needsReauthorisation)
+        hasher.combine(paused)
+        hasher.combine(pausedUntil)
     }
 }

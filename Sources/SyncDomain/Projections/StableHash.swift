@@ -99,9 +99,20 @@ public struct FNV1a: Sendable {
 
     /// The string's UTF-8 bytes, then a 0x1F separator (so `"ab","c"` and `"a","bc"` differ).
     @inline(__always) public mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { for b in $0 { byte(b) } }
+        // Read in place (no copy of the string to make it mutable, no retain and release);
+        // the fallback is for strings without contiguous UTF-8 (bridged), which the fold never sees.
+        if s.utf8.withContiguousStorageIfAvailable({ absorb($0) }) == nil {
+            var s = s
+            s.withUTF8 { absorb($0) }
+        }
         byte(0x1F)
+    }
+
+    /// The bytes, without a separator.
+    @inline(__always) mutating func absorb(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var v = value
+        for b in buffer { v = (v ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        value = v
     }
 
     /// The bytes, then a 0x1F separator.

@@ -90,46 +90,63 @@ enum PlanBytes {
         w.byte(UInt8(statuses.firstIndex(of: plan.status) ?? 0))
         w.blob(plan.unknownFields.bytes)
         w.varint(UInt64(plan.writes.count))
-        for write in plan.writes {
-            w.string(write.syncKey)
-            w.byte(write.object == .task ? 0 : 1)
-            w.byte(write.operation == .upsert ? 0 : 1)
-            w.blob(write.unknownFields.bytes)
-            w.varint(UInt64(write.fields.count))
-            let keyLength = write.syncKey.utf8.count
-            for f in write.fields {
-                w.name(f.name)
-                switch f.value {
-                case .string(let s):
-                    if s.utf8.count == keyLength && s == write.syncKey {
-                        w.byte(8)
-                    } else {
-                        w.byte(0)
-                        w.string(s)
+        // Elements read in place through their buffers: a `for x in array` copies each element
+        // out (a retain and a release of every string and array in it).
+        plan.writes.withUnsafeBufferPointer { writes in
+            for write in pointers(writes) {
+                w.string(write.pointee.syncKey)
+                w.byte(write.pointee.object == .task ? 0 : 1)
+                w.byte(write.pointee.operation == .upsert ? 0 : 1)
+                w.blob(write.pointee.unknownFields.bytes)
+                w.varint(UInt64(write.pointee.fields.count))
+                let keyLength = write.pointee.syncKey.utf8.count
+                write.pointee.fields.withUnsafeBufferPointer { fields in
+                    for f in pointers(fields) {
+                        w.name(f.pointee.name)
+                        switch f.pointee.value {
+                        case .string(let s):
+                            if s.utf8.count == keyLength && s == write.pointee.syncKey {
+                                w.byte(8)
+                            } else {
+                                w.byte(0)
+                                w.string(s)
+                            }
+                        case .date(let d): w.byte(1); w.int(Int64(d.daysSinceEpoch))
+                        case .dateTime(let t): w.byte(2); w.int(t.millisecondsSinceEpoch)
+                        case .bool(let b): w.byte(b ? 4 : 3)
+                        case .int(let i): w.byte(5); w.int(i)
+                        case .idList(let ids):
+                            w.byte(6)
+                            w.varint(UInt64(ids.count))
+                            for id in ids { w.string(id) }
+                        case .null: w.byte(7)
+                        }
                     }
-                case .date(let d): w.byte(1); w.int(Int64(d.daysSinceEpoch))
-                case .dateTime(let t): w.byte(2); w.int(t.millisecondsSinceEpoch)
-                case .bool(let b): w.byte(b ? 4 : 3)
-                case .int(let i): w.byte(5); w.int(i)
-                case .idList(let ids):
-                    w.byte(6)
-                    w.varint(UInt64(ids.count))
-                    for id in ids { w.string(id) }
-                case .null: w.byte(7)
                 }
             }
         }
         w.varint(UInt64(plan.reasons.count))
-        for r in plan.reasons {
-            w.string(r.rule)
-            w.string(r.text)
-            w.blob(r.unknownFields.bytes)
-            w.varint(UInt64(r.data.count))
-            for d in r.data {
-                w.name(d.key)
-                w.string(d.value)
+        plan.reasons.withUnsafeBufferPointer { reasons in
+            for r in pointers(reasons) {
+                w.string(r.pointee.rule)
+                w.string(r.pointee.text)
+                w.blob(r.pointee.unknownFields.bytes)
+                w.varint(UInt64(r.pointee.data.count))
+                r.pointee.data.withUnsafeBufferPointer { data in
+                    for d in pointers(data) {
+                        w.name(d.pointee.key)
+                        w.string(d.pointee.value)
+                    }
+                }
             }
         }
+    }
+
+    /// Pointers to the elements of `buffer`, to read each in place.
+    @inline(__always)
+    static func pointers<T>(_ buffer: UnsafeBufferPointer<T>) -> LazyMapSequence<Range<Int>, UnsafePointer<T>> {
+        let base = buffer.baseAddress
+        return buffer.indices.lazy.map { base! + $0 }
     }
 
     /// The exact number of bytes ``write(_:to:)`` writes.
@@ -147,41 +164,45 @@ enum PlanBytes {
         }
         @inline(__always) func blob(_ b: [UInt8]) -> Int { varint(b.count) + b.count }
         @inline(__always) func name(_ s: String) -> Int {
-            let code =
-                s.utf8.withContiguousStorageIfAvailable { names.code($0) }
-                ?? {
-                    var s = s
-                    return s.withUTF8 { names.code($0) }
-                }()
-            if let code { return varint(code) }
+            if let code = names.code(of: s) { return varint(code) }
             return 1 + string(s)
         }
         var n =
             1 + string(plan.activityId)
             + (plan.activityPosition < 0x80 ? 1 : (64 - plan.activityPosition.leadingZeroBitCount + 6) / 7)
         n += 1 + blob(plan.unknownFields.bytes) + varint(plan.writes.count)
-        for write in plan.writes {
-            n += string(write.syncKey) + 2 + blob(write.unknownFields.bytes) + varint(write.fields.count)
-            let keyLength = write.syncKey.utf8.count
-            for f in write.fields {
-                n += name(f.name) + 1
-                switch f.value {
-                case .string(let s):
-                    if !(s.utf8.count == keyLength && s == write.syncKey) { n += string(s) }
-                case .date(let d): n += signed(Int64(d.daysSinceEpoch))
-                case .dateTime(let t): n += signed(t.millisecondsSinceEpoch)
-                case .bool, .null: break
-                case .int(let i): n += signed(i)
-                case .idList(let ids):
-                    n += varint(ids.count)
-                    for id in ids { n += string(id) }
+        plan.writes.withUnsafeBufferPointer { writes in
+            for write in pointers(writes) {
+                n += string(write.pointee.syncKey) + 2 + blob(write.pointee.unknownFields.bytes)
+                    + varint(write.pointee.fields.count)
+                let keyLength = write.pointee.syncKey.utf8.count
+                write.pointee.fields.withUnsafeBufferPointer { fields in
+                    for f in pointers(fields) {
+                        n += name(f.pointee.name) + 1
+                        switch f.pointee.value {
+                        case .string(let s):
+                            if !(s.utf8.count == keyLength && s == write.pointee.syncKey) { n += string(s) }
+                        case .date(let d): n += signed(Int64(d.daysSinceEpoch))
+                        case .dateTime(let t): n += signed(t.millisecondsSinceEpoch)
+                        case .bool, .null: break
+                        case .int(let i): n += signed(i)
+                        case .idList(let ids):
+                            n += varint(ids.count)
+                            for id in ids { n += string(id) }
+                        }
+                    }
                 }
             }
         }
         n += varint(plan.reasons.count)
-        for r in plan.reasons {
-            n += string(r.rule) + string(r.text) + blob(r.unknownFields.bytes) + varint(r.data.count)
-            for d in r.data { n += name(d.key) + string(d.value) }
+        plan.reasons.withUnsafeBufferPointer { reasons in
+            for r in pointers(reasons) {
+                n += string(r.pointee.rule) + string(r.pointee.text) + blob(r.pointee.unknownFields.bytes)
+                    + varint(r.pointee.data.count)
+                r.pointee.data.withUnsafeBufferPointer { data in
+                    for d in pointers(data) { n += name(d.pointee.key) + string(d.pointee.value) }
+                }
+            }
         }
         return n
     }
@@ -228,45 +249,34 @@ enum PlanBytes {
         }
 
         @inline(__always) mutating func name(_ s: String) {
-            if s.utf8.withContiguousStorageIfAvailable({ name(utf8: $0) }) != nil { return }
-            var s = s
-            s.withUTF8 { name(utf8: $0) }
-        }
-
-        @inline(__always) mutating func name(utf8 u: UnsafeBufferPointer<UInt8>) {
-            if let code = names.code(u) {
+            if let code = names.code(of: s) {
                 varint(UInt64(code))
             } else {
                 byte(0)
-                raw(u)
+                string(s)
             }
         }
     }
 
-    /// ``names`` laid out for lookups without `Hasher` or allocation: the UTF-8 of every name
-    /// in one buffer, and an open-addressed table from a cheap hash of the bytes to `index + 1`.
+    /// ``names`` laid out for lookups without `Hasher` or allocation: an open-addressed table
+    /// from a cheap hash of a name's length and three of its bytes to `index + 1`.
     final class NameTable: Sendable {
         static let shared = NameTable()
 
-        let bytes: [UInt8]
-        let starts: [Int]
+        let names: [String] = PlanBytes.names
+        /// UTF-8 length of each name.
+        let lengths: [Int]
         let slots: [Int]
 
         init() {
-            var bytes: [UInt8] = []
-            var starts: [Int] = []
             var slots = [Int](repeating: 0, count: 256)
             for (i, n) in PlanBytes.names.enumerated() {
                 let u = Array(n.utf8)
-                starts.append(bytes.count)
-                bytes += u
                 var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
                 while slots[h] != 0 { h = (h + 1) & 255 }
                 slots[h] = i + 1
             }
-            starts.append(bytes.count)
-            self.bytes = bytes
-            self.starts = starts
+            self.lengths = PlanBytes.names.map(\.utf8.count)
             self.slots = slots
         }
 
@@ -275,26 +285,30 @@ enum PlanBytes {
             (count &* 31 &+ Int(first) &* 7 &+ Int(last) &* 3 &+ Int(middle)) & 255
         }
 
-        /// The code of the name spelt `u` (1-based), or nil when it is not in ``PlanBytes/names``.
+        /// The code of `name` (1-based), or nil when it is not in ``PlanBytes/names``.
+        ///
+        /// The slot is found from the UTF-8 bytes (read in place); the candidate is then compared
+        /// as a string, not byte by byte: the planner's names are literals, so `String`'s fast
+        /// paths (the same small-string bits, or the same storage) recognise it at once. Same
+        /// result as comparing bytes: the names are ASCII, and a string canonically equal to an
+        /// ASCII one but spelt otherwise (U+212A for `K`) is longer in UTF-8, which the length
+        /// check refuses.
         @inline(__always)
-        func code(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
-            guard !u.isEmpty else { return nil }
-            var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
-            return bytes.withUnsafeBufferPointer { table -> Int? in
-                while true {
-                    let c = slots[h]
-                    if c == 0 { return nil }
-                    let start = starts[c - 1]
-                    if starts[c] - start == u.count {
-                        var same = true
-                        for k in 0..<u.count where table[start + k] != u[k] {
-                            same = false
-                            break
-                        }
-                        if same { return c }
-                    }
-                    h = (h + 1) & 255
-                }
+        func code(of name: String) -> Int? {
+            let start =
+                name.utf8.withContiguousStorageIfAvailable { u -> Int? in
+                    u.isEmpty ? nil : Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
+                } ?? {
+                    var name = name
+                    return name.withUTF8 { u in u.isEmpty ? nil : Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2]) }
+                }()
+            guard var h = start else { return nil }
+            let n = name.utf8.count
+            while true {
+                let c = slots[h]
+                if c == 0 { return nil }
+                if lengths[c - 1] == n && names[c - 1] == name { return c }
+                h = (h + 1) & 255
             }
         }
     }
@@ -430,16 +444,20 @@ enum WriteDigest {
         var f = FNV1a()
         f.string(w.object.rawValue)
         f.string(w.operation.rawValue)
-        for field in w.fields where field.name != "TaskSubtype" {
-            f.string(field.name)
-            switch field.value {
-            case .string(let s): f.byte(1); f.string(s)
-            case .date(let d): f.byte(2); f.int(Int64(d.daysSinceEpoch))
-            case .dateTime(let t): f.byte(3); f.int(t.millisecondsSinceEpoch)
-            case .bool(let b): f.byte(4); f.byte(b ? 1 : 0)
-            case .int(let i): f.byte(5); f.int(i)
-            case .idList(let ids): f.byte(6); f.int(Int64(ids.count)); for id in ids { f.string(id) }
-            case .null: f.byte(7)
+        // Fields read in place through the buffer (a `for field in` copies each one out:
+        // a retain and a release of its name and its value per field).
+        w.fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices where fields[i].name != "TaskSubtype" {
+                f.string(fields[i].name)
+                switch fields[i].value {
+                case .string(let s): f.byte(1); f.string(s)
+                case .date(let d): f.byte(2); f.int(Int64(d.daysSinceEpoch))
+                case .dateTime(let t): f.byte(3); f.int(t.millisecondsSinceEpoch)
+                case .bool(let b): f.byte(4); f.byte(b ? 1 : 0)
+                case .int(let i): f.byte(5); f.int(i)
+                case .idList(let ids): f.byte(6); f.int(Int64(ids.count)); for id in ids { f.string(id) }
+                case .null: f.byte(7)
+                }
             }
         }
         return f.value

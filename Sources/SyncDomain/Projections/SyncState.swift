@@ -103,7 +103,9 @@ extension WorkspaceState {
         switch envelope.event {
         case .activity(let a):
             engagement.evolve(a)
-            calendarOrder.evolve(a, alreadyPlanned: !(activityLog.entries[a.id]?.planPositions.isEmpty ?? true))
+            if a.type == .calendarUpserted || a.type == .calendarDeleted {  // no lookup for the other activities
+                calendarOrder.evolve(a, alreadyPlanned: !(activityLog.entries[a.id]?.planPositions.isEmpty ?? true))
+            }
             activityLog.evolve(a, at: position)
         case .workspaceConfigured(let c):
             settings.evolve(c, at: position)
@@ -130,15 +132,15 @@ extension WorkspaceState {
         case .orgSettingsObserved(let o):
             org.evolve(o)
         case .activityPlanned(let p):
-            var previous: [String] = []
-            var role: String?
-            if let i = activityLog.entries.index(forKey: p.activityId) {
-                let (keys, user) = activityLog.entries.values[i].beforePlan()
-                previous = keys
-                role = settings.current?.users[user]?.role?.roleName
+            // One lookup of the activity serves the outbox and the log.
+            guard let slot = activityLog.entries.slot(of: p.activityId) else {
+                outbox.evolve(p, previousKeys: [], at: position)
+                return
             }
+            let (previous, user) = activityLog.entries.values[slot].beforePlan()
+            let role = settings.current?.users[user]?.role?.roleName
             outbox.evolve(p, previousKeys: previous, at: position)
-            activityLog.evolve(p, role: role, at: position)
+            activityLog.evolve(p, slot: slot, role: role, at: position)
             calendarOrder.planned(p.activityId)
         case .writeDispatching(let d):
             outbox.evolve(d)
