@@ -22,6 +22,9 @@ extension BinaryReader {
         let bytes = try readBytesView(wire)
         for v in T.allCases {
             var raw = v.rawValue
+            // The length first (stored in the string): most cases differ there, and reaching
+            // the bytes of a small string copies them out.
+            guard raw.utf8.count == bytes.count else { continue }
             if raw.withUTF8({ StringInterner.equal(UnsafeRawBufferPointer($0), bytes) }) { return v }
         }
         throw SyncDomainError(.invalidValue, "\(name): unknown value")
