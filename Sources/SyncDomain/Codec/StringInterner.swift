@@ -49,11 +49,15 @@ final class StringInterner {
         smallKeys.initialize(repeating: SmallKey(first: 0, last: 0, count: 0), count: n)
         smallStrings = UnsafeMutablePointer<String>.allocate(capacity: n)
         smallStrings.initialize(repeating: "", count: n)
-        persons = RepeatedValueCache(slotCount: n)
-        sequences = RepeatedValueCache(slotCount: n)
-        writeFields = RepeatedValueCache(slotCount: n)
-        reasons = RepeatedValueCache(slotCount: n)
-        recordFields = RepeatedValueCache(slotCount: n)
+        // A quarter as many slots for values as for strings: the five value caches' keys and
+        // slots are made (and touched) by every decoder, and a scan of a few events should not
+        // pay for megabytes of them.
+        let valueSlots = max(1, n / 4)
+        persons = RepeatedValueCache(slotCount: valueSlots)
+        sequences = RepeatedValueCache(slotCount: valueSlots)
+        writeFields = RepeatedValueCache(slotCount: valueSlots)
+        reasons = RepeatedValueCache(slotCount: valueSlots)
+        recordFields = RepeatedValueCache(slotCount: valueSlots)
     }
 
     deinit {
