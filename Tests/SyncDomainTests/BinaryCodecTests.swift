@@ -215,6 +215,44 @@ struct BinaryCodecTests {
         }
     }
 
+    /// The varint at the start of `bytes` and how many bytes it took.
+    private func readVarint(_ bytes: [UInt8]) -> Result<(value: UInt64, length: Int), SyncDomainError> {
+        bytes.withUnsafeBytes { buffer in
+            var r = BinaryReader(buffer)
+            return Result { () throws(SyncDomainError) in (try r.readVarint(), r.offset) }
+        }
+    }
+
+    @Test("varints of every width read back, with ten bytes left after them or fewer; eleven-byte and 2^64 ones are refused")
+    func varintWidths() throws {
+        var values: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, 1_795_305_600_000, UInt64.max, UInt64.max - 1]
+        for shift in stride(from: 7, to: 64, by: 7) {
+            values += [(1 << UInt64(shift)) - 1, 1 << UInt64(shift), (1 << UInt64(shift)) + 1]
+        }
+        for value in values {
+            var w = BinaryWriter()
+            w.writeVarint(value)
+            for padding in [0, 3, 12] {
+                let read = try readVarint(w.bytes + Array(repeating: 0, count: padding)).get()
+                #expect(read.value == value)
+                #expect(read.length == w.bytes.count)
+            }
+        }
+        // 2^64 (tenth byte 2), and eleven bytes (tenth byte with its continuation bit).
+        let refused: [[UInt8]] = [
+            Array(repeating: 0x80, count: 9) + [0x02],
+            Array(repeating: 0xFF, count: 10) + [0x01],
+        ]
+        for bytes in refused {
+            for padding in [0, 12] {
+                #expect(throws: SyncDomainError.self) { try readVarint(bytes + Array(repeating: 0, count: padding)).get() }
+            }
+        }
+        for length in 1...9 {  // truncated: every byte says more follows
+            #expect(throws: SyncDomainError.self) { try readVarint(Array(repeating: 0x80, count: length)).get() }
+        }
+    }
+
     @Test("malformed records get the malformed_binary code")
     func malformedCodes() {
         let cases: [[UInt8]] = [

@@ -211,4 +211,135 @@ struct EventDecoderTests {
             #expect(error.code == .unknownEventType)
         }
     }
+
+    /// The bytes of `person` as a nested message's body.
+    private func personBytes(_ person: Person) -> [UInt8] {
+        var w = BinaryWriter()
+        person.encode(to: &w)
+        return w.bytes
+    }
+
+    @Test("a repeated-value cache decodes a message's bytes once and returns that value for equal bytes")
+    func repeatedValueCacheDecodesOnce() throws {
+        let cache = RepeatedValueCache<Person>(slotCount: 64)
+        defer { cache.deallocate() }
+        let people = [
+            Person(email: "bob@globex.com", name: "Bob Li"), Person(email: "bob@globex.com"),
+            Person(email: "carol.with.a.longer.address@globex.com", name: "Carol"),
+        ]
+        var decodes = 0
+        for _ in 0..<3 {
+            for person in people {
+                let got = try personBytes(person).withUnsafeBytes { bytes throws(SyncDomainError) in
+                    try cache.value(for: bytes) { () throws(SyncDomainError) -> Person in
+                        decodes += 1
+                        var r = BinaryReader(bytes)
+                        return try Person.decode(from: &r)
+                    }
+                }
+                #expect(got == person)
+            }
+        }
+        #expect(decodes == people.count)
+    }
+
+    @Test("a one-slot repeated-value cache (every new message collides) still returns the right values")
+    func oneSlotRepeatedValueCache() throws {
+        let cache = RepeatedValueCache<Person>(slotCount: 1)
+        defer { cache.deallocate() }
+        // Same length, one byte apart; a prefix of another; empty name.
+        let people = [
+            Person(email: "ann@acme.com"), Person(email: "bnn@acme.com"), Person(email: "ann@acme.co"),
+            Person(email: "ann@acme.com", name: ""), Person(email: "ann@acme.com"),
+        ]
+        for person in people + people.reversed() {
+            let got = try personBytes(person).withUnsafeBytes { bytes throws(SyncDomainError) in
+                try cache.value(for: bytes) { () throws(SyncDomainError) -> Person in
+                    var r = BinaryReader(bytes)
+                    return try Person.decode(from: &r)
+                }
+            }
+            #expect(got == person)
+        }
+    }
+
+    @Test("a repeated-value cache keeps no failed decode, and always decodes messages longer than its keys")
+    func repeatedValueCacheErrorsAndLongMessages() throws {
+        let cache = RepeatedValueCache<Person>(slotCount: 4)
+        defer { cache.deallocate() }
+        var noEmail = BinaryWriter()
+        noEmail.writeString(2, "a person without an email")
+        for _ in 0..<2 {
+            #expect(throws: SyncDomainError.self) {
+                try noEmail.bytes.withUnsafeBytes { bytes throws(SyncDomainError) in
+                    try cache.value(for: bytes) { () throws(SyncDomainError) -> Person in
+                        var r = BinaryReader(bytes)
+                        return try Person.decode(from: &r)
+                    }
+                }
+            }
+        }
+        let long = Person(
+            email: "someone@example.com", name: String(repeating: "n", count: RepeatedValueCache<Person>.maxKeyLength))
+        var decodes = 0
+        for _ in 0..<2 {
+            let got = try personBytes(long).withUnsafeBytes { bytes throws(SyncDomainError) in
+                try cache.value(for: bytes) { () throws(SyncDomainError) -> Person in
+                    decodes += 1
+                    var r = BinaryReader(bytes)
+                    return try Person.decode(from: &r)
+                }
+            }
+            #expect(got == long)
+        }
+        #expect(decodes == 2)
+    }
+
+    @Test("records sharing people, planned fields and record fields decode through a decoder as alone")
+    func repeatedValuesAcrossRecords() throws {
+        // The same person as sender, recipient and attendee, one with an unknown field.
+        var from = Person(email: "alice@acme.com", name: "Alice Ng")
+        var unknown = BinaryWriter()
+        unknown.writeString(97, "a future person field")
+        from.unknownFields = UnknownFields(bytes: unknown.bytes)
+        let t = Timestamp(millisecondsSinceEpoch: 1_795_305_600_000)
+        let message = Message(
+            id: "msg_1", subject: "Pricing", from: from, to: [from, Person(email: "bob@globex.com")],
+            sequence: SequenceRef(id: "seq_9", name: "Q4", stage: 2))
+        let sent = EventEnvelope(
+            activity: Activity(
+                id: "act_1", workspace: "acme", type: .emailOpened, occurredAt: t, userId: "u_alice",
+                message: message, recipient: from),
+            recordedAt: t)
+        let meeting = EventEnvelope(
+            activity: Activity(
+                id: "act_2", workspace: "acme", type: .meetingConfirmed, occurredAt: t, userId: "u_alice",
+                meeting: Meeting(id: "mtg_1", title: "Demo", start: t, end: t, organizer: from, attendees: [from])),
+            recordedAt: t)
+        let fields = [WriteField("Type", .string("Email")), WriteField("ActivityDate", .date(LocalDate(daysSinceEpoch: 1)))]
+        let plan = EventEnvelope(
+            id: EventID("plan/acme/act_1"), workspace: "acme", recordedAt: t,
+            event: .activityPlanned(
+                ActivityPlanned(
+                    activityId: "act_1", activityPosition: 1,
+                    writes: [PlannedWrite(syncKey: "sk_1", object: .task, operation: .upsert, fields: fields + fields)],
+                    reasons: [Reason(rule: "R6", text: "via contact role", data: [Reason.Datum("k", "v")])],
+                    status: .pending)))
+        let change = EventEnvelope(
+            id: EventID("change/acme/1"), workspace: "acme", recordedAt: t,
+            event: .salesforceRecordChanged(
+                SalesforceRecordChange(
+                    object: "Contact", changeType: .update,
+                    record: SalesforceRecord(fields: [.init("Email", .string("bob@globex.com")), .init("Open", .bool(true))]),
+                    source: .poll, commitTimestamp: t)))
+        let decoder = EventDecoder(cacheSlots: 8)
+        for _ in 0..<3 {
+            for envelope in [sent, meeting, plan, change] {
+                let bytes = envelope.binaryEncoded()
+                let decoded = try decoder.decode(bytes)
+                #expect(decoded == envelope)
+                #expect(decoded.binaryEncoded() == bytes)
+            }
+        }
+    }
 }

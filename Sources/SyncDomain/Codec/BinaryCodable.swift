@@ -22,6 +22,9 @@ extension BinaryReader {
         let bytes = try readBytesView(wire)
         for v in T.allCases {
             var raw = v.rawValue
+            // The length first (stored in the string): most cases differ there, and reaching
+            // the bytes of a small string copies them out.
+            guard raw.utf8.count == bytes.count else { continue }
             if raw.withUTF8({ StringInterner.equal(UnsafeRawBufferPointer($0), bytes) }) { return v }
         }
         throw SyncDomainError(.invalidValue, "\(name): unknown value")
@@ -39,6 +42,32 @@ extension BinaryReader {
             }
         }
         return items
+    }
+}
+
+/// Decodes a large value (an ``Activity``, a ``Message``) in a slot of its own and moves it
+/// out: `fill` writes each field straight into the slot, and the result is taken from it
+/// with one memory copy. Decoding into a local `var` and returning it made the optimizer
+/// copy the whole value on return (retaining every string and array in it) and then destroy
+/// the local (releasing them all again).
+///
+/// The slot is stack memory that lives only for this call; it is initialised before `fill`
+/// runs and is either moved out of (success) or deinitialised (error) before it is freed,
+/// so nothing leaks and nothing points into it afterwards.
+@inline(__always)
+func decodeInPlace<T>(
+    _ empty: @autoclosure () -> T, _ fill: (inout T) throws(SyncDomainError) -> Void
+) throws(SyncDomainError) -> T {
+    try withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { slot throws(SyncDomainError) -> T in
+        let value = slot.baseAddress!
+        value.initialize(to: empty())
+        do throws(SyncDomainError) {
+            try fill(&value.pointee)
+        } catch {
+            value.deinitialize(count: 1)
+            throw error
+        }
+        return value.move()
     }
 }
 

@@ -55,6 +55,26 @@ public struct BinaryReader {
 
     @inline(never)
     mutating func readVarintSlow() throws(SyncDomainError) -> UInt64 {
+        // Multi-byte varints (timestamps take six bytes, lengths over 127 two): with ten bytes
+        // left, the longest varint cannot run past the end, so the bytes are read without a
+        // bounds test each; the tenth may only be 0 or 1, as below.
+        if end - offset >= 10 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            for i in 0..<9 {
+                let b = base[offset &+ i]
+                result |= UInt64(b & 0x7F) &<< shift
+                if b < 0x80 {
+                    offset &+= i &+ 1
+                    return result
+                }
+                shift &+= 7
+            }
+            let last = base[offset &+ 9]
+            guard last <= 1 else { throw Self.malformed("varint overflows 64 bits") }
+            offset &+= 10
+            return result | (UInt64(last) &<< 63)
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -178,6 +198,7 @@ public struct BinaryReader {
     }
 
     /// A reader over a nested message's body; this reader moves past it.
+    @inline(__always)
     public mutating func readMessage(_ wire: WireType) throws(SyncDomainError) -> BinaryReader {
         try expect(.lengthDelimited, wire)
         let n = try readLength()
@@ -211,6 +232,7 @@ public struct BinaryReader {
 
 extension BinaryReader {
     /// A length-delimited value's bytes, borrowed (valid only as long as the reader's buffer).
+    @inline(__always)
     mutating func readBytesView(_ wire: WireType) throws(SyncDomainError) -> UnsafeRawBufferPointer {
         try expect(.lengthDelimited, wire)
         let n = try readLength()

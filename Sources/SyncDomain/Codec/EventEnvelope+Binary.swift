@@ -21,38 +21,40 @@ extension Activity {
 
     static func decode(from r: inout BinaryReader, type: ActivityType) throws(SyncDomainError) -> Activity {
         // Fields are decoded straight into the value (no locals copied into an initialiser at
-        // the end): an Activity is a few hundred bytes, and each copy retains every string in it.
-        var a = Activity(
-            id: "", workspace: "", type: type, occurredAt: Timestamp(millisecondsSinceEpoch: 0), userId: "")
+        // the end), in a slot it is moved out of: an Activity is a few hundred bytes, and each
+        // copy retains every string in it.
+        try decodeInPlace(Activity(emptyOfType: type)) { (a: inout Activity) throws(SyncDomainError) in
+            try a.decodeFields(from: &r)
+        }
+    }
+
+    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
         var hasId = false
         var hasOccurredAt = false
         while let f = try r.nextField() {
             switch f.number {
             case 1:
-                a.id = try r.readUniqueString(f.wire)
+                id = try r.readUniqueString(f.wire)
                 hasId = true
-            case 2: a.workspace = try r.readString(f.wire)
+            case 2: workspace = try r.readString(f.wire)
             case 4:
-                a.occurredAt = try r.readTimestamp(f.wire)
+                occurredAt = try r.readTimestamp(f.wire)
                 hasOccurredAt = true
-            case 5: a.occurredAtOffsetMinutes = try r.readInt(f.wire)
-            case 6: a.userId = try r.readString(f.wire)
-            case 7:
-                var sub = try r.readMessage(f.wire)
-                try Message.decode(from: &sub, into: &a.message)
-            case 8: a.recipient = try r.readMessage(Person.self, f.wire)
-            case 9: a.url = try r.readString(f.wire)
-            case 10: a.fileName = try r.readString(f.wire)
-            case 11: a.meeting = try r.readMessage(Meeting.self, f.wire)
-            case 12: a.task = try r.readMessage(ActivityTask.self, f.wire)
-            case 13: a.call = try r.readMessage(Call.self, f.wire)
-            case 14: a.source = try r.readBytes(f.wire)
-            default: try r.skip(f.wire, into: &a.unknownFields)
+            case 5: occurredAtOffsetMinutes = try r.readInt(f.wire)
+            case 6: userId = try r.readString(f.wire)
+            case 7: message = try r.readMessage(Message.self, f.wire)
+            case 8: recipient = try r.readMessage(Person.self, f.wire)
+            case 9: url = try r.readString(f.wire)
+            case 10: fileName = try r.readString(f.wire)
+            case 11: meeting = try r.readMessage(Meeting.self, f.wire)
+            case 12: task = try r.readMessage(ActivityTask.self, f.wire)
+            case 13: call = try r.readMessage(Call.self, f.wire)
+            case 14: source = try r.readBytes(f.wire)
+            default: try r.skip(f.wire, into: &unknownFields)
             }
         }
         guard hasId else { throw SyncDomainError(.missingField, "Activity.id is missing") }
         guard hasOccurredAt else { throw SyncDomainError(.missingField, "Activity.occurredAt is missing") }
-        return a
     }
 }
 

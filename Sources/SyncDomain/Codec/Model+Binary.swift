@@ -70,17 +70,12 @@ extension Message: BinaryCodable {
         w.writeUnknown(unknownFields)
     }
 
+    /// A repeated field replaces or appends as a fresh decode would; a message seen twice
+    /// (the field repeated) is decoded afresh and replaces the first.
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> Message {
-        var m: Message? = nil
-        try decode(from: &r, into: &m)
-        return m!
-    }
-
-    /// Decodes in place (into the activity's own storage): a repeated field replaces or
-    /// appends as a fresh decode would; a message seen twice is decoded afresh.
-    static func decode(from r: inout BinaryReader, into slot: inout Message?) throws(SyncDomainError) {
-        slot = Message(id: "", subject: "", from: Person(email: ""), to: [])
-        try slot!.decodeFields(from: &r)
+        try decodeInPlace(Message(emptyForDecoding: ())) { (m: inout Message) throws(SyncDomainError) in
+            try m.decodeFields(from: &r)
+        }
     }
 
     private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {

@@ -6,6 +6,10 @@
 /// never grows and a miss only replaces one entry. Only strings longer than
 /// ``inlineCapacity`` are worth caching (shorter ones are stored inline and never allocate).
 ///
+/// It also holds the decoder's caches of small repeated values (``RepeatedValueCache``):
+/// a person, a planned write's field or a Salesforce record's field seen before is not
+/// decoded again.
+///
 /// Not `Sendable`: one interner belongs to one ``EventDecoder`` and is used by one task.
 final class StringInterner {
     /// Swift stores strings of up to 15 UTF-8 bytes inline, without an allocation.
@@ -19,6 +23,12 @@ final class StringInterner {
     /// skips building (and checking) the string, and copying one back needs no retain.
     private let smallKeys: UnsafeMutablePointer<SmallKey>
     private let smallStrings: UnsafeMutablePointer<String>
+
+    let persons: RepeatedValueCache<Person>
+    let sequences: RepeatedValueCache<SequenceRef>
+    let writeFields: RepeatedValueCache<WriteField>
+    let reasons: RepeatedValueCache<Reason>
+    let recordFields: RepeatedValueCache<SalesforceRecord.Field>
 
     struct SmallKey: Equatable {
         var first: UInt64
@@ -39,6 +49,15 @@ final class StringInterner {
         smallKeys.initialize(repeating: SmallKey(first: 0, last: 0, count: 0), count: n)
         smallStrings = UnsafeMutablePointer<String>.allocate(capacity: n)
         smallStrings.initialize(repeating: "", count: n)
+        // A quarter as many slots for values as for strings: the five value caches' keys and
+        // slots are made (and touched) by every decoder, and a scan of a few events should not
+        // pay for megabytes of them.
+        let valueSlots = max(1, n / 4)
+        persons = RepeatedValueCache(slotCount: valueSlots)
+        sequences = RepeatedValueCache(slotCount: valueSlots)
+        writeFields = RepeatedValueCache(slotCount: valueSlots)
+        reasons = RepeatedValueCache(slotCount: valueSlots)
+        recordFields = RepeatedValueCache(slotCount: valueSlots)
     }
 
     deinit {
@@ -48,6 +67,11 @@ final class StringInterner {
         smallKeys.deallocate()
         smallStrings.deinitialize(count: mask + 1)
         smallStrings.deallocate()
+        persons.deallocate()
+        sequences.deallocate()
+        writeFields.deallocate()
+        reasons.deallocate()
+        recordFields.deallocate()
     }
 
     /// The inline string (1 to ``inlineCapacity`` bytes) spelled by `bytes`, from the cache

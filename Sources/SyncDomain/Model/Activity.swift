@@ -63,13 +63,17 @@ public struct SequenceRef: Sendable, Hashable {
 }
 
 /// The email an `email.*` activity is about.
+///
+/// Optional stored properties are spelled `Optional<T>`, not `T?`: a `var x: T?` is first
+/// set to nil implicitly and then assigned again by the initialiser, and for a struct this
+/// size the optimizer then leaves a retain and a release of every field at its end.
 public struct Message: Sendable, Hashable {
     /// Fields written by a newer version, kept so they survive a round trip.
     public var unknownFields = UnknownFields()
 
     public var id: String
-    public var threadId: String?
-    public var rfc822Id: String?
+    public var threadId: Optional<String>
+    public var rfc822Id: Optional<String>
     public var subject: String
     public var from: Person
     public var to: [Person]
@@ -80,8 +84,8 @@ public struct Message: Sendable, Hashable {
     /// Sent through the product rather than e.g. from a phone (X5). Absent in the input means `true`.
     public var sentWithProduct: Bool
     /// The mail client (`gmail`, `outlook`, ...), when known.
-    public var client: String?
-    public var sequence: SequenceRef?
+    public var client: Optional<String>
+    public var sequence: Optional<SequenceRef>
 
     public init(
         id: String, threadId: String? = nil, rfc822Id: String? = nil, subject: String, from: Person,
@@ -100,6 +104,24 @@ public struct Message: Sendable, Hashable {
         self.sentWithProduct = sentWithProduct
         self.client = client
         self.sequence = sequence
+    }
+}
+
+extension Message {
+    /// A message with every field empty, for the binary decoder to fill in.
+    init(emptyForDecoding: Void) {
+        id = ""
+        threadId = nil
+        rfc822Id = nil
+        subject = ""
+        from = Person(email: "")
+        to = []
+        cc = []
+        bcc = []
+        isReply = false
+        sentWithProduct = true
+        client = nil
+        sequence = nil
     }
 }
 
@@ -230,10 +252,10 @@ public struct Activity: Sendable, Hashable {
     /// The UTC offset the sender wrote `occurredAt` in, in minutes (kept for faithful export).
     public var occurredAtOffsetMinutes: Int
     public var userId: String
-    public var message: Message?
-    public var recipient: Person?
-    public var url: String?
-    public var fileName: String?
+    public var message: Optional<Message>
+    public var recipient: Optional<Person>
+    public var url: Optional<String>
+    public var fileName: Optional<String>
     /// `meeting.*` and `calendar.*`.
     public var meeting: Meeting? {
         get { rare?.parts.meeting }
@@ -251,7 +273,7 @@ public struct Activity: Sendable, Hashable {
     }
     /// Meeting, task and call live in one box: most activities are emails, and keeping
     /// the three inline would make every Activity (and every copy of it) ~800 bytes.
-    private var rare: RareParts?
+    private var rare: Optional<RareParts>
     /// The original JSON object bytes (UTF-8), or empty when the activity was built in code.
     public var source: [UInt8]
 
@@ -279,6 +301,23 @@ public struct Activity: Sendable, Hashable {
         } else {
             self.rare = .boxed(RareParts.Parts(meeting: meeting, task: task, call: call))
         }
+    }
+
+    /// An activity of `type` with every field empty, for the binary decoder to fill in.
+    /// Each stored property is set to a constant (no optional parts to box, nothing to copy).
+    init(emptyOfType type: ActivityType) {
+        id = ""
+        workspace = ""
+        self.type = type
+        occurredAt = Timestamp(millisecondsSinceEpoch: 0)
+        occurredAtOffsetMinutes = 0
+        userId = ""
+        message = nil
+        recipient = nil
+        url = nil
+        fileName = nil
+        rare = nil
+        source = []
     }
 
     private mutating func updateRare(_ change: (inout RareParts.Parts) -> Void) {
