@@ -8,7 +8,7 @@ extension OutboxDispatcher {
     /// written key settles the write as succeeded; no match puts it back in the queue.
     func reconcile(_ inDoubt: [Outbox.Entry], ws: WorkspaceState, report: inout DispatchReport) async throws {
         var claimed = Set<String>()
-        for key in ws.outbox.open { if let id = ws.outbox.entries[key]?.salesforceId { claimed.insert(id) } }
+        for e in ws.outbox.openEntries { if let id = e.salesforceId { claimed.insert(id) } }
         for e in ws.outbox.entries.values where e.state == .written { if let id = e.salesforceId { claimed.insert(id) } }
         let syncUser: String?
         if let configured = configuration.syncUserId { syncUser = configured } else { syncUser = await client.syncUserId() }

@@ -125,9 +125,10 @@ public actor WorkspacePipeline: Service {
                 let state = try await gate.catchUp()
                 let ws = state.workspace(workspace)
                 observe(ws)
-                drainedFlag.store(Self.nothingDue(ws.outbox), ordering: .releasing)
+                let drained = Self.nothingDue(ws.outbox)
+                drainedFlag.store(drained, ordering: .releasing)
                 let nextRetry = ws.outbox.nextRetry
-                if untilIdle, Self.nothingDue(ws.outbox) { return }
+                if untilIdle, drained { return }
                 var deadline = try await reader.nextDue()
                 if let nextRetry, nextRetry < deadline { deadline = nextRetry }
                 if untilIdle, let nextRetry { deadline = nextRetry }
@@ -166,8 +167,7 @@ public actor WorkspacePipeline: Service {
         let now = clock.now()
         var depth = 0
         var oldest: Timestamp?
-        for key in ws.outbox.open {
-            guard let e = ws.outbox.entries[key], !e.isFinal else { continue }
+        for e in ws.outbox.openEntries where !e.isFinal {
             depth += 1
             if let at = ws.activityLog.entries[e.activityId]?.occurredAt, oldest == nil || at < oldest! { oldest = at }
         }
@@ -200,10 +200,6 @@ public actor WorkspacePipeline: Service {
     /// something only a person or the next day brings (re-authorisation W3, quota W4).
     static func nothingDue(_ outbox: Outbox) -> Bool {
         if outbox.needsReauthorisation || outbox.paused { return true }
-        for key in outbox.open {
-            guard let e = outbox.entries[key], !e.isFinal else { continue }
-            return false
-        }
-        return true
+        return !outbox.openEntries.contains { !$0.isFinal }
     }
 }

@@ -54,6 +54,10 @@ public struct Outbox: Sendable, Hashable, Codable {
     /// Sync keys of the writes not final.
     public var open: Set<String> { Set(openSlots.map { entries.keys[Int($0)] }) }
 
+    /// The writes not final, in no particular order: read by slot, without building ``open``
+    /// and looking each key up again.
+    public var openEntries: LazyMapSequence<Set<Int32>, Entry> { openSlots.lazy.map { entries.values[Int($0)] } }
+
     /// Adds a plan's writes; an identical write already planned or written is left as it is.
     public mutating func evolve(_ plan: ActivityPlanned, previousKeys: [String], at position: UInt64) {
         let newKeys = previousKeys.isEmpty ? [] : Set(plan.writes.map(\.syncKey))
