@@ -94,7 +94,9 @@ public enum Decider {
     static func releaseWaitingCalendarActivity(
         after p: ActivityPlanned, ws: WorkspaceState, trigger: EventEnvelope, activityAt: (UInt64) -> Activity?
     ) -> EventEnvelope? {
-        guard !ws.calendarOrder.waiting.isEmpty, let planned = activityAt(p.activityPosition),
+        // The log is read only for a calendar activity's plan while some activity waits.
+        guard !ws.calendarOrder.waiting.isEmpty, let plannedType = ws.activityLog.entries[p.activityId]?.type,
+              CalendarOrder.orders(plannedType), let planned = activityAt(p.activityPosition),
               let meeting = planned.meeting?.id, let next = ws.calendarOrder.releasable(meeting: meeting),
               let entry = ws.activityLog.entries[next], entry.planPositions.isEmpty,
               let activity = activityAt(entry.activityPosition) else { return nil }

@@ -26,10 +26,13 @@ public struct CalendarOrder: Sendable, Hashable, Codable {
 
     public static let initial = CalendarOrder()
 
+    /// The activity types that decide a calendar event's Events (E1-E5): the ones ordered here.
+    public static func orders(_ type: ActivityType) -> Bool { type == .calendarUpserted || type == .calendarDeleted }
+
     /// Folds a calendar activity: it waits when an earlier one of its meeting has no plan yet.
     /// `alreadyPlanned` is true for an activity that has a plan (nothing to order).
     mutating func evolve(_ activity: Activity, alreadyPlanned: Bool) {
-        guard activity.type == .calendarUpserted || activity.type == .calendarDeleted, let meeting = activity.meeting?.id else { return }
+        guard Self.orders(activity.type), let meeting = activity.meeting?.id else { return }
         latest[meeting] = activity.id
         guard !alreadyPlanned, meetingOfUnplanned[activity.id] == nil else { return }
         if let earlier = unplanned[meeting], !earlier.isEmpty { waiting.insert(activity.id) }
@@ -48,7 +51,7 @@ public struct CalendarOrder: Sendable, Hashable, Codable {
     /// True for a calendar activity a later one of the same calendar event replaced (a change or
     /// a cancel): planning it again (R5) would bring back what the later one changed or deleted.
     public func isSuperseded(_ activity: Activity) -> Bool {
-        guard activity.type == .calendarUpserted || activity.type == .calendarDeleted, let meeting = activity.meeting?.id,
+        guard Self.orders(activity.type), let meeting = activity.meeting?.id,
               let last = latest[meeting] else { return false }
         return last != activity.id
     }

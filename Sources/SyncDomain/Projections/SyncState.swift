@@ -103,7 +103,7 @@ extension WorkspaceState {
         switch envelope.event {
         case .activity(let a):
             engagement.evolve(a)
-            if a.type == .calendarUpserted || a.type == .calendarDeleted {  // no lookup for the other activities
+            if CalendarOrder.orders(a.type) {  // no lookup for the other activities
                 calendarOrder.evolve(a, alreadyPlanned: !(activityLog.entries[a.id]?.planPositions.isEmpty ?? true))
             }
             activityLog.evolve(a, at: position)
