@@ -77,21 +77,8 @@ private func appendBenchmarks(batch: Int, durable: Bool) {
     }
 
     for withIndex in [false, true] {
-        let raw = Box<OpaquePointer>()
-        let value = [UInt8](repeating: 0x5A, count: storedValueSize)
-        Benchmark("Append \(mode), batch \(batch): raw LMDB\(withIndex ? " + index" : "")") { benchmark in
-            for _ in benchmark.scaledIterations {
-                let rc = value.withUnsafeBytes { bytes in
-                    lmdb_baseline_append_batch(raw.value, Int32(batch), bytes.baseAddress, bytes.count, withIndex ? 1 : 0)
-                }
-                precondition(rc == 0, "raw append failed: \(rc)")
-            }
-        } setup: {
-            raw.directory = try makeBenchmarkDirectory()
-            raw.value = try openRaw(raw.directory, durable: durable)
-        } teardown: {
-            lmdb_baseline_close(raw.value)
-            removeBenchmarkDirectory(raw.directory)
+        rawLMDBBenchmark("Append \(mode), batch \(batch): raw LMDB\(withIndex ? " + index" : "")", durable: durable) { env, value in
+            lmdb_baseline_append_batch(env, Int32(batch), value.baseAddress, value.count, withIndex ? 1 : 0)
         }
     }
 }
@@ -131,20 +118,29 @@ private func groupCommitBenchmark(appenders: Int, appendsPerAppender: Int, durab
         removeBenchmarkDirectory(log.directory)
     }
 
-    let raw = Box<OpaquePointer>()
-    let value = [UInt8](repeating: 0x5A, count: storedValueSize)
-    Benchmark(
+    rawLMDBBenchmark(
         "Group commit \(durable ? "durable" : "no-sync"), \(appenders) appenders x \(appendsPerAppender) single appends: raw LMDB + index, \(appenders) threads",
         configuration: .init(
             metrics: [.wallClock, .throughput, .cpuTotal], timeUnits: .milliseconds, warmupIterations: 1,
-            maxDuration: .seconds(5))
-    ) { benchmark in
+            maxDuration: .seconds(5)),
+        durable: durable
+    ) { env, value in
+        lmdb_baseline_group_commit(env, Int32(appenders), Int32(appendsPerAppender), value.baseAddress, value.count)
+    }
+}
+
+/// A baseline in C (LMDBBaseline) over its own raw LMDB environment: `call` gets the environment
+/// and a stored value of ``storedValueSize`` bytes once per iteration and returns LMDB's code.
+private func rawLMDBBenchmark(
+    _ name: String, configuration: Benchmark.Configuration = Benchmark.defaultConfiguration, durable: Bool,
+    _ call: @escaping @Sendable (OpaquePointer, UnsafeRawBufferPointer) -> Int32
+) {
+    let raw = Box<OpaquePointer>()
+    let value = [UInt8](repeating: 0x5A, count: storedValueSize)
+    Benchmark(name, configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
-            let rc = value.withUnsafeBytes { bytes in
-                lmdb_baseline_group_commit(
-                    raw.value, Int32(appenders), Int32(appendsPerAppender), bytes.baseAddress, bytes.count)
-            }
-            precondition(rc == 0, "raw group commit failed: \(rc)")
+            let rc = value.withUnsafeBytes { call(raw.value, $0) }
+            precondition(rc == 0, "\(name): raw LMDB failed: \(rc)")
         }
     } setup: {
         raw.directory = try makeBenchmarkDirectory()
