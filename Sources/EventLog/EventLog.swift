@@ -58,16 +58,23 @@ public final class EventLog: Sendable {
         /// The pages stay in the kernel's page cache; only this process's mapping of them is
         /// released, and touching them again maps them back. 0 turns it off.
         public var scanReleaseBytes: Int
+        /// Whether a durable log keeps zeros written ahead of its last page in `data.mdb`
+        /// (default `true`), so a commit's flush overwrites allocated blocks instead of
+        /// growing the file; see `DataFilePreallocation` for why and how. The tail is at most
+        /// 16 MiB (an eighth of the log while it is small) and shows in
+        /// ``EventLogStatistics/fileBytes``. No effect when `durable` is `false`.
+        public var preallocatesDataFile: Bool
 
         public init(
             initialMapSize: Int = 64 << 20, durable: Bool = true, maxReaders: Int = 126, maxSideTables: Int = 16,
-            scanReleaseBytes: Int = 16 << 20
+            scanReleaseBytes: Int = 16 << 20, preallocatesDataFile: Bool = true
         ) {
             self.initialMapSize = initialMapSize
             self.durable = durable
             self.maxReaders = maxReaders
             self.maxSideTables = maxSideTables
             self.scanReleaseBytes = scanReleaseBytes
+            self.preallocatesDataFile = preallocatesDataFile
         }
     }
 
@@ -90,7 +97,8 @@ public final class EventLog: Sendable {
     public init(directory: String, configuration: Configuration = .init()) throws {
         self.directory = directory
         self.environment = try Environment(directory: directory, configuration: configuration)
-        self.writer = Writer(environment: environment)
+        self.writer = Writer(
+            environment: environment, preallocatesDataFile: configuration.durable && configuration.preallocatesDataFile)
     }
 
     deinit {
@@ -340,11 +348,17 @@ public final class EventLog: Sendable {
             var info = MDB_envinfo()
             rc = mdb_env_info(mdb_txn_env(txn), &info)
             guard rc == 0 else { throw EventLogError.storage(rc, "read environment information", directory: directory) }
+            var descriptor: Int32 = -1
+            rc = mdb_env_get_fd(mdb_txn_env(txn), &descriptor)
+            guard rc == 0, let fileBytes = DataFilePreallocation.fileSize(descriptor: descriptor) else {
+                throw EventLogError.storage(rc == 0 ? errno : rc, "read the size of data.mdb", directory: directory)
+            }
             return EventLogStatistics(
                 eventCount: stat.ms_entries,
                 lastPosition: try lastKey(txn: txn, dbi: environment.events),
                 mapSize: info.me_mapsize,
                 bytesUsed: (info.me_last_pgno + 1) * Int(stat.ms_psize),
+                fileBytes: fileBytes,
                 pageSize: Int(stat.ms_psize),
                 commitCount: counters.commits,
                 appendedSinceOpen: counters.appended,

@@ -78,6 +78,9 @@ public struct EventLogStatistics: Sendable, Hashable {
     public var mapSize: Int
     /// Bytes of the map in use: pages up to the last used one, times the page size.
     public var bytesUsed: Int
+    /// The size of `data.mdb`: ``bytesUsed`` plus the zeros a durable log keeps written ahead
+    /// (``EventLog/Configuration/preallocatesDataFile``).
+    public var fileBytes: Int
     /// LMDB's page size in bytes.
     public var pageSize: Int
     /// Write transactions the writer committed since this log was opened. With group

@@ -86,12 +86,14 @@ final class Writer: @unchecked Sendable {
     // Writer thread only: how the last group went, for the group-commit window.
     private var lastGroupSize = 0
     private var lastCommitNanoseconds: UInt64 = 0
+    private var preallocation: DataFilePreallocation
 
     /// The longest the writer waits for more appenders before a commit.
     static let maximumGroupWindowNanoseconds: UInt64 = 2_000_000
 
-    init(environment: Environment) {
+    init(environment: Environment, preallocatesDataFile: Bool) {
         self.environment = environment
+        self.preallocation = DataFilePreallocation(enabled: preallocatesDataFile)
         let thread = Thread { [self] in run() }
         thread.name = "EventLog.writer"
         thread.start()
@@ -145,6 +147,7 @@ final class Writer: @unchecked Sendable {
             condition.lock()
             while pending.isEmpty, case .running = state { condition.wait() }
             if pending.isEmpty || isFailed {
+                preallocation.release()
                 finished = true
                 condition.broadcast()
                 condition.unlock()
@@ -305,6 +308,7 @@ final class Writer: @unchecked Sendable {
                 guard rc == 0, let txn else {
                     return .commitFailed(.storage(rc, "begin a write transaction", directory: directory))
                 }
+                preallocation.extendIfNeeded(env: env)
                 var outcomes: [Outcome] = []
                 outcomes.reserveCapacity(group.count)
                 var appended = 0

@@ -27,7 +27,7 @@ struct StatsCommand: AsyncParsableCommand {
         if json {
             let object: [String: Any] = [
                 "lastPosition": statistics.lastPosition, "events": statistics.eventCount,
-                "mapSizeBytes": statistics.mapSize, "usedBytes": statistics.bytesUsed,
+                "mapSizeBytes": statistics.mapSize, "usedBytes": statistics.bytesUsed, "fileBytes": statistics.fileBytes,
                 "projectionLag": lag, "deadLetters": deadLetters, "byWorkspace": counts.byWorkspace,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
@@ -38,6 +38,7 @@ struct StatsCommand: AsyncParsableCommand {
         print("last position    \(statistics.lastPosition)")
         print("events           \(statistics.eventCount)")
         print("used / map size  \(megabytes(statistics.bytesUsed)) / \(megabytes(statistics.mapSize))")
+        print("data.mdb         \(megabytes(statistics.fileBytes)) (used, plus zeros written ahead for faster commits)")
         print("projection lag   \(lag) events behind the sync state's checkpoint")
         print("dead letters     \(deadLetters)")
         for workspace in counts.byWorkspace.keys.sorted() {

@@ -15,6 +15,10 @@ int lmdb_baseline_open(const char *directory, size_t map_size, int durable, lmdb
 
 void lmdb_baseline_close(lmdb_baseline *baseline);
 
+/// From now on, keep zeros written ahead of the last used page of data.mdb, as EventLog's
+/// durable logs do (DataFilePreallocation): the same trick, for a like-for-like comparison.
+void lmdb_baseline_preallocate(lmdb_baseline *baseline);
+
 /// One write transaction: `count` values of `value_size` bytes put with MDB_APPEND under
 /// 8-byte big-endian keys following the last one, then commit. When `with_index` is set,
 /// also puts an id ("evt-%012llu" of the key) into an id index with MDB_NOOVERWRITE, as
