@@ -20,11 +20,14 @@ public struct BinaryReader {
         interner = nil
     }
 
-    init(_ bytes: UnsafeRawBufferPointer, interner: StringInterner?) {
+    init(_ bytes: UnsafeRawBufferPointer, interner: borrowing StringInterner?) {
         base = bytes
         offset = 0
         end = bytes.count
-        self.interner = interner.map { Unmanaged.passUnretained($0) }
+        switch interner {
+        case .some(let cache): self.interner = Unmanaged.passUnretained(cache)
+        case .none: self.interner = nil
+        }
     }
 
     init(base: UnsafeRawBufferPointer, offset: Int, end: Int, interner: Unmanaged<StringInterner>?) {

@@ -97,7 +97,9 @@ extension EventEnvelope {
     }
 
     /// Decodes with `interner` sharing repeated strings between records (``EventDecoder``).
-    init(binary bytes: UnsafeRawBufferPointer, upcasters: EventUpcasters, interner: StringInterner?)
+    /// Both are only read, so they are borrowed: an initialiser's parameters are otherwise
+    /// passed owned, a retain by the caller and a release here for every record.
+    init(binary bytes: UnsafeRawBufferPointer, upcasters: borrowing EventUpcasters, interner: borrowing StringInterner?)
         throws(SyncDomainError)
     {
         var r = BinaryReader(bytes, interner: interner)

@@ -768,9 +768,11 @@ extension SalesforceRecordChange: BinaryCodable {
     /// Decoded in place (see ``decodeInPlace(_:_:)``): the fields go straight into the value
     /// instead of locals handed to the initialiser, which retained and released each of them.
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> SalesforceRecordChange {
-        let empty = SalesforceRecordChange(
-            object: "", changeType: .create, record: SalesforceRecord(fields: []), source: .poll)
-        return try decodeInPlace(empty) { (c: inout SalesforceRecordChange) throws(SyncDomainError) in
+        // The empty value is built inside the autoclosure, straight into the slot: one built
+        // outside was copied in (a retain of each field) and then destroyed.
+        try decodeInPlace(
+            SalesforceRecordChange(object: "", changeType: .create, record: SalesforceRecord(fields: []), source: .poll)
+        ) { (c: inout SalesforceRecordChange) throws(SyncDomainError) in
             try c.decodeFields(from: &r)
         }
     }
