@@ -78,7 +78,9 @@ extension Message: BinaryCodable {
         }
     }
 
-    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+    /// Fills in a message made by ``Message/init(emptyForDecoding:)``; an activity decodes
+    /// its message straight into its own `message` field with this.
+    mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
         var hasId = false
         var hasFrom = false
         while let field = try r.nextField() {
