@@ -396,7 +396,9 @@ struct EventDecoderTests {
         return w.bytes
     }
 
-    @Test("plans, writes, record changes and outcomes decoded in place refuse each missing required field, and the decoder goes on")
+    @Test(
+        "plans, writes, record changes and outcomes decoded in place refuse each missing required field, and the decoder goes on"
+    )
     func inPlaceDecodersRefuseMissingFields() throws {
         let write = PlannedWrite(
             syncKey: "sk_1", object: .event, operation: .delete, fields: [WriteField("Type", .string("Email"))])
@@ -429,12 +431,18 @@ struct EventDecoderTests {
             (record("V1.ActivityPlanned", try planWithWrite(without: 1)), "PlannedWrite.syncKey"),
             (record("V1.ActivityPlanned", try planWithWrite(without: 2)), "PlannedWrite.object"),
             (record("V1.ActivityPlanned", try planWithWrite(without: 3)), "PlannedWrite.operation"),
-            (record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 1)), "SalesforceRecordChange.object"),
+            (
+                record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 1)),
+                "SalesforceRecordChange.object"
+            ),
             (
                 record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 2)),
                 "SalesforceRecordChange.changeType"
             ),
-            (record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 4)), "SalesforceRecordChange.source"),
+            (
+                record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 4)),
+                "SalesforceRecordChange.source"
+            ),
             (record("V1.WriteSucceeded", try payload(outcomeBytes.bytes, without: 1)), "WriteSucceeded.syncKey"),
         ]
         let decoder = EventDecoder(cacheSlots: 8)

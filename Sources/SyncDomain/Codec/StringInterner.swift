@@ -102,7 +102,9 @@ final class StringInterner {
 
     /// Makes the value cache kept at `slot` (its first use).
     @inline(never)
-    private func makeCache<Value>(_ slot: WritableKeyPath<Tables, RepeatedValueCache<Value>?>) -> RepeatedValueCache<Value> {
+    private func makeCache<Value>(
+        _ slot: WritableKeyPath<Tables, RepeatedValueCache<Value>?>
+    ) -> RepeatedValueCache<Value> {
         let cache = RepeatedValueCache<Value>(slotCount: valueSlotCount)
         tables.pointee[keyPath: slot] = cache
         return cache
