@@ -342,4 +342,132 @@ struct EventDecoderTests {
             }
         }
     }
+
+    @Test("a decoder allocates no cache before its first record, and each value cache on its first use")
+    func cachesAreMadeOnFirstUse() throws {
+        let t = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
+        let decoder = EventDecoder()
+        #expect(decoder.internerIfMade == nil)
+        let outcome = EventEnvelope(
+            id: EventID("outcome/acme/1"), workspace: "acme", recordedAt: t,
+            event: .writeSucceeded(WriteSucceeded(syncKey: "sk_1", salesforceId: "00T000000000001AAA", created: true)))
+        #expect(try decoder.decode(outcome.binaryEncoded()) == outcome)
+        let interner = try #require(decoder.internerIfMade)
+        #expect(interner.allocatedValueCaches == 0, "an outcome has no nested repeated values")
+        let plan = EventEnvelope(
+            id: EventID("plan/acme/act_1"), workspace: "acme", recordedAt: t,
+            event: .activityPlanned(
+                ActivityPlanned(
+                    activityId: "act_1", activityPosition: 1,
+                    writes: [
+                        PlannedWrite(
+                            syncKey: "sk_1", object: .task, operation: .upsert,
+                            fields: [WriteField("Type", .string("Email"))])
+                    ],
+                    reasons: [Reason(rule: "R6", text: "via contact role")], status: .pending)))
+        #expect(try decoder.decode(plan.binaryEncoded()) == plan)
+        #expect(interner.allocatedValueCaches == 2, "a plan uses the write-field and reason caches")
+        #expect(try decoder.decode(plan.binaryEncoded()) == plan)
+        #expect(decoder.internerIfMade === interner)
+        #expect(interner.allocatedValueCaches == 2)
+    }
+
+    /// The payload's top-level fields without those numbered `number`.
+    private func payload(_ bytes: [UInt8], without number: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try bytes.withUnsafeBytes { buf in
+            var r = BinaryReader(buf)
+            while let f = try r.nextField() {
+                let start = r.fieldStart
+                try r.skip(f.wire)
+                if f.number != number { out += buf[start..<r.offset] }
+            }
+        }
+        return out
+    }
+
+    private func record(_ wireName: String, _ payload: [UInt8]) -> [UInt8] {
+        var w = BinaryWriter()
+        w.writeString(1, wireName)
+        w.writeString(2, "x/acme/1")
+        w.writeString(3, "acme")
+        w.writeInt(4, Int64(1))
+        w.writeBytes(5, payload)
+        return w.bytes
+    }
+
+    @Test(
+        "plans, writes, record changes and outcomes decoded in place refuse each missing required field, and the decoder goes on"
+    )
+    func inPlaceDecodersRefuseMissingFields() throws {
+        let write = PlannedWrite(
+            syncKey: "sk_1", object: .event, operation: .delete, fields: [WriteField("Type", .string("Email"))])
+        var writeBytes = BinaryWriter()
+        write.encode(to: &writeBytes)
+        let plan = ActivityPlanned(
+            activityId: "act_1", activityPosition: 3, writes: [write, write], reasons: [], status: .notSynced)
+        var planBytes = BinaryWriter()
+        plan.encode(to: &planBytes)
+        let change = SalesforceRecordChange(
+            object: "Contact", changeType: .gapUpdate,
+            record: SalesforceRecord(fields: [.init("Id", .string("003000000000001"))]), source: .audit)
+        var changeBytes = BinaryWriter()
+        change.encode(to: &changeBytes)
+        let outcome = WriteSucceeded(syncKey: "sk_1", salesforceId: "00T1", created: false, request: "{}")
+        var outcomeBytes = BinaryWriter()
+        outcome.encode(to: &outcomeBytes)
+
+        // A plan whose only write lacks a field.
+        func planWithWrite(without number: Int) throws -> [UInt8] {
+            var w = BinaryWriter()
+            w.writeString(1, "act_1")
+            w.writeBytes(3, try payload(writeBytes.bytes, without: number))
+            w.writeString(5, ActivityStatus.pending.rawValue)
+            return w.bytes
+        }
+        let cases: [(record: [UInt8], missing: String)] = [
+            (record("V1.ActivityPlanned", try payload(planBytes.bytes, without: 1)), "ActivityPlanned.activityId"),
+            (record("V1.ActivityPlanned", try payload(planBytes.bytes, without: 5)), "ActivityPlanned.status"),
+            (record("V1.ActivityPlanned", try planWithWrite(without: 1)), "PlannedWrite.syncKey"),
+            (record("V1.ActivityPlanned", try planWithWrite(without: 2)), "PlannedWrite.object"),
+            (record("V1.ActivityPlanned", try planWithWrite(without: 3)), "PlannedWrite.operation"),
+            (
+                record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 1)),
+                "SalesforceRecordChange.object"
+            ),
+            (
+                record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 2)),
+                "SalesforceRecordChange.changeType"
+            ),
+            (
+                record("V1.SalesforceRecordChanged", try payload(changeBytes.bytes, without: 4)),
+                "SalesforceRecordChange.source"
+            ),
+            (record("V1.WriteSucceeded", try payload(outcomeBytes.bytes, without: 1)), "WriteSucceeded.syncKey"),
+        ]
+        let decoder = EventDecoder(cacheSlots: 8)
+        for c in cases {
+            for decode in [{ try EventEnvelope(binary: c.record) }, { try decoder.decode(c.record) }] {
+                do {
+                    _ = try decode()
+                    Issue.record("accepted a record without \(c.missing)")
+                } catch let error as SyncDomainError {
+                    #expect(error.code == .missingField, "\(c.missing)")
+                    #expect(error.message == "\(c.missing) is missing")
+                } catch {
+                    Issue.record("not a SyncDomainError: \(error)")
+                }
+            }
+        }
+        // The complete records still decode to the values they were made from, after the refusals.
+        let complete: [(String, [UInt8], DomainEvent)] = [
+            ("V1.ActivityPlanned", planBytes.bytes, .activityPlanned(plan)),
+            ("V1.SalesforceRecordChanged", changeBytes.bytes, .salesforceRecordChanged(change)),
+            ("V1.WriteSucceeded", outcomeBytes.bytes, .writeSucceeded(outcome)),
+        ]
+        for (name, bytes, event) in complete {
+            #expect(try decoder.decode(record(name, bytes)).event == event)
+            #expect(try EventEnvelope(binary: record(name, bytes)).event == event)
+        }
+    }
 }

@@ -72,9 +72,10 @@ func decodeInPlace<T>(
 }
 
 /// Appends, reserving `initial` slots on the first append: decoded lists are short, and
-/// growing from empty would reallocate at 1, 2, 4 and 8 elements.
+/// growing from empty would reallocate at 1, 2, 4 and 8 elements. `value` is consumed: a
+/// borrowed one was copied into the list (retaining its strings) and the caller's destroyed.
 @inline(__always)
-func appendGrowing<T>(_ array: inout [T], _ value: T, _ initial: Int) {
+func appendGrowing<T>(_ array: inout [T], _ value: consuming T, _ initial: Int) {
     if array.capacity == 0 { array.reserveCapacity(initial) }
     array.append(value)
 }

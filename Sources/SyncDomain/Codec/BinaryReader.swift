@@ -20,11 +20,14 @@ public struct BinaryReader {
         interner = nil
     }
 
-    init(_ bytes: UnsafeRawBufferPointer, interner: StringInterner?) {
+    init(_ bytes: UnsafeRawBufferPointer, interner: borrowing StringInterner?) {
         base = bytes
         offset = 0
         end = bytes.count
-        self.interner = interner.map { Unmanaged.passUnretained($0) }
+        switch interner {
+        case .some(let cache): self.interner = Unmanaged.passUnretained(cache)
+        case .none: self.interner = nil
+        }
     }
 
     init(base: UnsafeRawBufferPointer, offset: Int, end: Int, interner: Unmanaged<StringInterner>?) {
@@ -142,7 +145,20 @@ public struct BinaryReader {
 
     @inline(__always)
     mutating func readLength() throws(SyncDomainError) -> Int {
-        let n = try readVarint()
+        let n: UInt64
+        // Most lengths take one byte; those of 128 to 16,383 bytes (an activity's payload,
+        // its message) take two: both read here rather than in the out-of-line loop for
+        // long varints.
+        let left = end - offset
+        if left >= 1, case let b0 = base[offset], b0 < 0x80 {
+            offset &+= 1
+            n = UInt64(b0)
+        } else if left >= 2, case let b1 = base[offset &+ 1], b1 < 0x80 {
+            n = UInt64(base[offset] & 0x7F) | (UInt64(b1) &<< 7)
+            offset &+= 2
+        } else {
+            n = try readVarintSlow()
+        }
         guard n <= UInt64(end - offset) else { throw Self.malformed("length past the end of the message") }
         return Int(n)
     }

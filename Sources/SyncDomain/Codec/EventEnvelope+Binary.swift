@@ -42,7 +42,12 @@ extension Activity {
                 hasOccurredAt = true
             case 5: occurredAtOffsetMinutes = try r.readInt(f.wire)
             case 6: userId = try r.readString(f.wire)
-            case 7: message = try r.readMessage(Message.self, f.wire)
+            case 7:
+                // Straight into this activity's field: a message decoded in a slot of its own
+                // (a couple of hundred bytes) was then copied in.
+                var sub = try r.readMessage(f.wire)
+                message = Message(emptyForDecoding: ())
+                try message!.decodeFields(from: &sub)
             case 8: recipient = try r.readMessage(Person.self, f.wire)
             case 9: url = try r.readString(f.wire)
             case 10: fileName = try r.readString(f.wire)
@@ -97,7 +102,9 @@ extension EventEnvelope {
     }
 
     /// Decodes with `interner` sharing repeated strings between records (``EventDecoder``).
-    init(binary bytes: UnsafeRawBufferPointer, upcasters: EventUpcasters, interner: StringInterner?)
+    /// Both are only read, so they are borrowed: an initialiser's parameters are otherwise
+    /// passed owned, a retain by the caller and a release here for every record.
+    init(binary bytes: UnsafeRawBufferPointer, upcasters: borrowing EventUpcasters, interner: borrowing StringInterner?)
         throws(SyncDomainError)
     {
         var r = BinaryReader(bytes, interner: interner)

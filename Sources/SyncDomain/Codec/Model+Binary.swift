@@ -78,7 +78,9 @@ extension Message: BinaryCodable {
         }
     }
 
-    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+    /// Fills in a message made by ``Message/init(emptyForDecoding:)``; an activity decodes
+    /// its message straight into its own `message` field with this.
+    mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
         var hasId = false
         var hasFrom = false
         while let field = try r.nextField() {
@@ -765,26 +767,43 @@ extension SalesforceRecordChange: BinaryCodable {
         w.writeUnknown(unknownFields)
     }
 
+    /// Decoded in place (see ``decodeInPlace(_:_:)``): the fields go straight into the value
+    /// instead of locals handed to the initialiser, which retained and released each of them.
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> SalesforceRecordChange {
-        var object: String? = nil
-        var changeType: ChangeType? = nil
-        var record: [SalesforceRecord.Field] = []
-        var source: ChangeSource? = nil
-        var commitTimestamp: Timestamp? = nil
-        var unknown = UnknownFields()
+        // The empty value is built inside the autoclosure, straight into the slot: one built
+        // outside was copied in (a retain of each field) and then destroyed.
+        try decodeInPlace(
+            SalesforceRecordChange(object: "", changeType: .create, record: SalesforceRecord(fields: []), source: .poll)
+        ) { (c: inout SalesforceRecordChange) throws(SyncDomainError) in
+            try c.decodeFields(from: &r)
+        }
+    }
+
+    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+        var hasObject = false
+        var hasChangeType = false
+        var hasSource = false
         while let field = try r.nextField() {
             switch field.number {
-            case 1: object = try r.readString(field.wire)
-            case 2: changeType = try r.readEnum(ChangeType.self, field.wire, "SalesforceRecordChange.changeType")
-            case 3: appendGrowing(&record, try r.readMessage(SalesforceRecord.Field.self, field.wire), 8)
-            case 4: source = try r.readEnum(ChangeSource.self, field.wire, "SalesforceRecordChange.source")
+            case 1:
+                object = try r.readString(field.wire)
+                hasObject = true
+            case 2:
+                changeType = try r.readEnum(ChangeType.self, field.wire, "SalesforceRecordChange.changeType")
+                hasChangeType = true
+            case 3: appendGrowing(&record.fields, try r.readMessage(SalesforceRecord.Field.self, field.wire), 8)
+            case 4:
+                source = try r.readEnum(ChangeSource.self, field.wire, "SalesforceRecordChange.source")
+                hasSource = true
             case 5: commitTimestamp = try r.readTimestamp(field.wire)
-            default: try r.skip(field.wire, into: &unknown)
+            default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        var decoded = SalesforceRecordChange(object: try required(object, "SalesforceRecordChange.object"), changeType: try required(changeType, "SalesforceRecordChange.changeType"), record: SalesforceRecord(fields: record), source: try required(source, "SalesforceRecordChange.source"), commitTimestamp: commitTimestamp)
-        decoded.unknownFields = unknown
-        return decoded
+        guard hasObject else { throw SyncDomainError(.missingField, "SalesforceRecordChange.object is missing") }
+        guard hasChangeType else {
+            throw SyncDomainError(.missingField, "SalesforceRecordChange.changeType is missing")
+        }
+        guard hasSource else { throw SyncDomainError(.missingField, "SalesforceRecordChange.source is missing") }
     }
 }
 
@@ -1068,23 +1087,36 @@ extension PlannedWrite: BinaryCodable {
     }
 
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> PlannedWrite {
-        var syncKey: String? = nil
-        var object: WriteObject? = nil
-        var operation: WriteOperation? = nil
-        var fields: [WriteField] = []
-        var unknown = UnknownFields()
+        var decoded = PlannedWrite(emptyForDecoding: ())
+        try decoded.decodeFields(from: &r)
+        return decoded
+    }
+
+    /// Fills in a write made by ``PlannedWrite/init(emptyForDecoding:)``: a plan decodes each
+    /// of its writes straight into its slot of the list (no copy of the write into the list,
+    /// no retain and release of every field on the way).
+    mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+        var hasSyncKey = false
+        var hasObject = false
+        var hasOperation = false
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readUniqueString(field.wire)
-            case 2: object = try r.readEnum(WriteObject.self, field.wire, "PlannedWrite.object")
-            case 3: operation = try r.readEnum(WriteOperation.self, field.wire, "PlannedWrite.operation")
+            case 1:
+                syncKey = try r.readUniqueString(field.wire)
+                hasSyncKey = true
+            case 2:
+                object = try r.readEnum(WriteObject.self, field.wire, "PlannedWrite.object")
+                hasObject = true
+            case 3:
+                operation = try r.readEnum(WriteOperation.self, field.wire, "PlannedWrite.operation")
+                hasOperation = true
             case 4: appendGrowing(&fields, try r.readMessage(WriteField.self, field.wire), 8)
-            default: try r.skip(field.wire, into: &unknown)
+            default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        var decoded = PlannedWrite(syncKey: try required(syncKey, "PlannedWrite.syncKey"), object: try required(object, "PlannedWrite.object"), operation: try required(operation, "PlannedWrite.operation"), fields: fields)
-        decoded.unknownFields = unknown
-        return decoded
+        guard hasSyncKey else { throw SyncDomainError(.missingField, "PlannedWrite.syncKey is missing") }
+        guard hasObject else { throw SyncDomainError(.missingField, "PlannedWrite.object is missing") }
+        guard hasOperation else { throw SyncDomainError(.missingField, "PlannedWrite.operation is missing") }
     }
 }
 
@@ -1167,26 +1199,37 @@ extension ActivityPlanned: BinaryCodable {
         w.writeUnknown(unknownFields)
     }
 
+    /// Decoded in place (see ``decodeInPlace(_:_:)``), each write in its slot of `writes`:
+    /// handing locals to the initialiser retained and released every field, and each write
+    /// was copied into the list.
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> ActivityPlanned {
-        var activityId: String? = nil
-        var activityPosition: UInt64 = 0
-        var writes: [PlannedWrite] = []
-        var reasons: [Reason] = []
-        var status: ActivityStatus? = nil
-        var unknown = UnknownFields()
+        try decodeInPlace(ActivityPlanned(emptyForDecoding: ())) { (p: inout ActivityPlanned) throws(SyncDomainError) in
+            try p.decodeFields(from: &r)
+        }
+    }
+
+    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+        var hasActivityId = false
+        var hasStatus = false
         while let field = try r.nextField() {
             switch field.number {
-            case 1: activityId = try r.readUniqueString(field.wire)
+            case 1:
+                activityId = try r.readUniqueString(field.wire)
+                hasActivityId = true
             case 2: activityPosition = try r.readUInt(field.wire)
-            case 3: appendGrowing(&writes, try r.readMessage(PlannedWrite.self, field.wire), 4)
+            case 3:
+                var sub = try r.readMessage(field.wire)
+                appendGrowing(&writes, PlannedWrite(emptyForDecoding: ()), 4)
+                try writes[writes.count - 1].decodeFields(from: &sub)
             case 4: appendGrowing(&reasons, try r.readMessage(Reason.self, field.wire), 4)
-            case 5: status = try r.readEnum(ActivityStatus.self, field.wire, "ActivityPlanned.status")
-            default: try r.skip(field.wire, into: &unknown)
+            case 5:
+                status = try r.readEnum(ActivityStatus.self, field.wire, "ActivityPlanned.status")
+                hasStatus = true
+            default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        var decoded = ActivityPlanned(activityId: try required(activityId, "ActivityPlanned.activityId"), activityPosition: activityPosition, writes: writes, reasons: reasons, status: try required(status, "ActivityPlanned.status"))
-        decoded.unknownFields = unknown
-        return decoded
+        guard hasActivityId else { throw SyncDomainError(.missingField, "ActivityPlanned.activityId is missing") }
+        guard hasStatus else { throw SyncDomainError(.missingField, "ActivityPlanned.status is missing") }
     }
 }
 
@@ -1224,26 +1267,29 @@ extension WriteSucceeded: BinaryCodable {
         w.writeUnknown(unknownFields)
     }
 
+    /// Decoded in place (see ``decodeInPlace(_:_:)``), as the other frequent events are.
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> WriteSucceeded {
-        var syncKey: String? = nil
-        var salesforceId: String = ""
-        var created: Bool = false
-        var request: String = ""
-        var response: String = ""
-        var unknown = UnknownFields()
+        try decodeInPlace(WriteSucceeded(syncKey: "", salesforceId: "", created: false)) {
+            (s: inout WriteSucceeded) throws(SyncDomainError) in
+            try s.decodeFields(from: &r)
+        }
+    }
+
+    private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {
+        var hasSyncKey = false
         while let field = try r.nextField() {
             switch field.number {
-            case 1: syncKey = try r.readUniqueString(field.wire)
+            case 1:
+                syncKey = try r.readUniqueString(field.wire)
+                hasSyncKey = true
             case 2: salesforceId = try r.readUniqueString(field.wire)
             case 3: created = try r.readBool(field.wire)
             case 4: request = try r.readString(field.wire)
             case 5: response = try r.readString(field.wire)
-            default: try r.skip(field.wire, into: &unknown)
+            default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        var decoded = WriteSucceeded(syncKey: try required(syncKey, "WriteSucceeded.syncKey"), salesforceId: salesforceId, created: created, request: request, response: response)
-        decoded.unknownFields = unknown
-        return decoded
+        guard hasSyncKey else { throw SyncDomainError(.missingField, "WriteSucceeded.syncKey is missing") }
     }
 }
 

@@ -10,6 +10,10 @@
 /// a person, a planned write's field or a Salesforce record's field seen before is not
 /// decoded again.
 ///
+/// The value caches are allocated on their first use, not with the interner: a scan that
+/// only meets outcomes never makes the caches for people. (The string tables are used by
+/// every record, so ``EventDecoder`` makes the whole interner on its first record instead.)
+///
 /// Not `Sendable`: one interner belongs to one ``EventDecoder`` and is used by one task.
 final class StringInterner {
     /// Swift stores strings of up to 15 UTF-8 bytes inline, without an allocation.
@@ -24,11 +28,37 @@ final class StringInterner {
     private let smallKeys: UnsafeMutablePointer<SmallKey>
     private let smallStrings: UnsafeMutablePointer<String>
 
-    let persons: RepeatedValueCache<Person>
-    let sequences: RepeatedValueCache<SequenceRef>
-    let writeFields: RepeatedValueCache<WriteField>
-    let reasons: RepeatedValueCache<Reason>
-    let recordFields: RepeatedValueCache<SalesforceRecord.Field>
+    /// Slots per value cache: a quarter as many as for strings, as the five value caches'
+    /// keys and slots add up.
+    var valueSlotCount: Int { max(1, (mask + 1) / 4) }
+
+    /// The value caches made so far. Behind a pointer rather than in `var`s of this class:
+    /// each read of a class's `var` that is also written is checked for exclusivity at run
+    /// time, and these are read for every nested message.
+    private let tables: UnsafeMutablePointer<Tables>
+
+    private struct Tables {
+        var persons: RepeatedValueCache<Person>? = nil
+        var sequences: RepeatedValueCache<SequenceRef>? = nil
+        var writeFields: RepeatedValueCache<WriteField>? = nil
+        var reasons: RepeatedValueCache<Reason>? = nil
+        var recordFields: RepeatedValueCache<SalesforceRecord.Field>? = nil
+    }
+
+    var persons: RepeatedValueCache<Person> { tables.pointee.persons ?? makeCache(\.persons) }
+    var sequences: RepeatedValueCache<SequenceRef> { tables.pointee.sequences ?? makeCache(\.sequences) }
+    var writeFields: RepeatedValueCache<WriteField> { tables.pointee.writeFields ?? makeCache(\.writeFields) }
+    var reasons: RepeatedValueCache<Reason> { tables.pointee.reasons ?? makeCache(\.reasons) }
+    var recordFields: RepeatedValueCache<SalesforceRecord.Field> {
+        tables.pointee.recordFields ?? makeCache(\.recordFields)
+    }
+
+    /// How many of the five value caches exist yet (for tests: each is made by its first use).
+    var allocatedValueCaches: Int {
+        let t = tables.pointee
+        return [t.persons != nil, t.sequences != nil, t.writeFields != nil, t.reasons != nil, t.recordFields != nil]
+            .filter { $0 }.count
+    }
 
     struct SmallKey: Equatable {
         var first: UInt64
@@ -36,7 +66,8 @@ final class StringInterner {
         var count: Int
     }
 
-    /// `slotCount` is rounded up to a power of two (at least 1).
+    /// `slotCount` is rounded up to a power of two (at least 1). The value caches are made
+    /// on first use.
     init(slotCount: Int = 4096) {
         var n = 1
         while n < slotCount { n <<= 1 }
@@ -49,15 +80,8 @@ final class StringInterner {
         smallKeys.initialize(repeating: SmallKey(first: 0, last: 0, count: 0), count: n)
         smallStrings = UnsafeMutablePointer<String>.allocate(capacity: n)
         smallStrings.initialize(repeating: "", count: n)
-        // A quarter as many slots for values as for strings: the five value caches' keys and
-        // slots are made (and touched) by every decoder, and a scan of a few events should not
-        // pay for megabytes of them.
-        let valueSlots = max(1, n / 4)
-        persons = RepeatedValueCache(slotCount: valueSlots)
-        sequences = RepeatedValueCache(slotCount: valueSlots)
-        writeFields = RepeatedValueCache(slotCount: valueSlots)
-        reasons = RepeatedValueCache(slotCount: valueSlots)
-        recordFields = RepeatedValueCache(slotCount: valueSlots)
+        tables = UnsafeMutablePointer<Tables>.allocate(capacity: 1)
+        tables.initialize(to: Tables())
     }
 
     deinit {
@@ -67,11 +91,23 @@ final class StringInterner {
         smallKeys.deallocate()
         smallStrings.deinitialize(count: mask + 1)
         smallStrings.deallocate()
-        persons.deallocate()
-        sequences.deallocate()
-        writeFields.deallocate()
-        reasons.deallocate()
-        recordFields.deallocate()
+        let t = tables.move()
+        tables.deallocate()
+        t.persons?.deallocate()
+        t.sequences?.deallocate()
+        t.writeFields?.deallocate()
+        t.reasons?.deallocate()
+        t.recordFields?.deallocate()
+    }
+
+    /// Makes the value cache kept at `slot` (its first use).
+    @inline(never)
+    private func makeCache<Value>(
+        _ slot: WritableKeyPath<Tables, RepeatedValueCache<Value>?>
+    ) -> RepeatedValueCache<Value> {
+        let cache = RepeatedValueCache<Value>(slotCount: valueSlotCount)
+        tables.pointee[keyPath: slot] = cache
+        return cache
     }
 
     /// The inline string (1 to ``inlineCapacity`` bytes) spelled by `bytes`, from the cache
@@ -187,18 +223,46 @@ final class StringInterner {
 /// Not `Sendable`: make one per scan (per task); it holds a few thousand cached strings.
 public final class EventDecoder {
     public let upcasters: EventUpcasters
-    let interner: StringInterner
+    private let cacheSlots: Int
+    /// The string cache, made by the first decode: a decoder made for a scan that finds
+    /// nothing (the pipeline's decision count, most steps) allocates no tables. Unmanaged
+    /// behind a pointer: reading it costs no retain and no exclusivity check; the decoder
+    /// owns the one reference and releases it in `deinit`.
+    private let slot: UnsafeMutablePointer<Unmanaged<StringInterner>?>
 
     /// `cacheSlots` bounds the cached strings (rounded up to a power of two).
     public init(upcasters: EventUpcasters = .standard, cacheSlots: Int = 4096) {
         self.upcasters = upcasters
-        self.interner = StringInterner(slotCount: cacheSlots)
+        self.cacheSlots = cacheSlots
+        slot = UnsafeMutablePointer<Unmanaged<StringInterner>?>.allocate(capacity: 1)
+        slot.initialize(to: nil)
+    }
+
+    deinit {
+        slot.pointee?.release()
+        slot.deinitialize(count: 1)
+        slot.deallocate()
+    }
+
+    /// The decoder's string cache, if a record has been decoded yet (for tests).
+    var internerIfMade: StringInterner? { slot.pointee?.takeUnretainedValue() }
+
+    @inline(never)
+    private func makeInterner() -> Unmanaged<StringInterner> {
+        let interner = Unmanaged.passRetained(StringInterner(slotCount: cacheSlots))
+        slot.pointee = interner
+        return interner
     }
 
     /// Decodes one log record from borrowed bytes; nothing in the result points into `bytes`.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(SyncDomainError) -> EventEnvelope {
-        defer { withExtendedLifetime(interner) {} }
-        return try EventEnvelope(binary: bytes, upcasters: upcasters, interner: interner)
+        let interner = slot.pointee ?? makeInterner()
+        let result = interner._withUnsafeGuaranteedRef { cache in
+            Result { () throws(SyncDomainError) -> EventEnvelope in
+                try EventEnvelope(binary: bytes, upcasters: upcasters, interner: cache)
+            }
+        }
+        return try result.get()
     }
 
     /// Decodes one log record from an array of bytes.

@@ -58,6 +58,18 @@ public struct PlannedWrite: Sendable, Hashable {
     }
 }
 
+extension PlannedWrite {
+    /// A write with every field empty, for the binary decoder to fill in (in its slot of the
+    /// plan's list of writes). The enum fields' values are placeholders: the decoder throws
+    /// unless the record sets them.
+    init(emptyForDecoding: Void) {
+        syncKey = ""
+        object = .task
+        operation = .upsert
+        fields = []
+    }
+}
+
 /// Why the planner decided something: the rule id (`X1`, `R6`, `D2`), a short
 /// sentence, and what it looked at.
 ///
@@ -119,6 +131,18 @@ public struct ActivityPlanned: Sendable, Hashable {
         self.writes = writes
         self.reasons = reasons
         self.status = status
+    }
+}
+
+extension ActivityPlanned {
+    /// A plan with every field empty, for the binary decoder to fill in. `status` is a
+    /// placeholder: the decoder throws unless the record sets it.
+    init(emptyForDecoding: Void) {
+        activityId = ""
+        activityPosition = 0
+        writes = []
+        reasons = []
+        status = .pending
     }
 }
 
