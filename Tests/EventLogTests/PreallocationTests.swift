@@ -9,8 +9,9 @@ struct PreallocationTests {
     func durableLogKeepsAZeroTail() async throws {
         try await withTemporaryDirectory { directory in
             let log = try EventLog(directory: directory)
-            for batch in 0..<30 {
-                _ = try await log.append(contentsOf: (0..<1000).map { sampleEvent(batch * 1000 + $0) })
+            // Batches of 100 (about 21 KB): small enough to top the tail up.
+            for batch in 0..<300 {
+                _ = try await log.append(contentsOf: (0..<100).map { sampleEvent(batch * 100 + $0) })
             }
             let statistics = try log.statistics()
             let tail = statistics.fileBytes - statistics.bytesUsed
@@ -51,6 +52,18 @@ struct PreallocationTests {
                 let statistics = try log.statistics()
                 #expect(statistics.fileBytes == statistics.bytesUsed)
             }
+        }
+    }
+
+    @Test("A transaction storing more than 64 KiB writes no zeros: for a big batch the bytes cost more than the flush saves")
+    func bigTransactionsWriteNoZeros() async throws {
+        try await withTemporaryLog { log, _ in
+            _ = try await log.append(contentsOf: (0..<1000).map { sampleEvent($0) })
+            let afterBig = try log.statistics()
+            #expect(afterBig.fileBytes == afterBig.bytesUsed)
+            _ = try await log.append(sampleEvent(1000))
+            let afterSmall = try log.statistics()
+            #expect(afterSmall.fileBytes > afterSmall.bytesUsed)
         }
     }
 
