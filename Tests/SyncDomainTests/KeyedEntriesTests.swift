@@ -108,3 +108,17 @@ struct KeyedEntriesTests {
         }
     }
 }
+
+/// Record ids are keyed by their 18-character form (``SalesforceIdentifier``).
+@Suite("Salesforce ids")
+struct SalesforceIdentifierTests {
+    @Test("a 15-character id gets its 18-character form; any other id is returned as it is")
+    func canonicalForm() {
+        #expect(SalesforceIdentifier.canonical("00300000003T2PG") == "00300000003T2PGAA0")
+        #expect(SalesforceIdentifier.canonical("00300000003T2PGAA0") == "00300000003T2PGAA0")
+        #expect(SalesforceIdentifier.canonical("001abcdeABCDE12") == "001abcdeABCDE12AYH")
+        for id in ["", "003", "00300000003T2P", "00300000003T2PGA", "0030000000-T2PG", "00300000003T2P\u{E9}", "0030000000T2P\u{E9}"] {
+            #expect(SalesforceIdentifier.canonical(id) == id)
+        }
+    }
+}
