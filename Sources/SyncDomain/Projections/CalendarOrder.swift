@@ -42,7 +42,8 @@ public struct CalendarOrder: Sendable, Hashable, Codable {
 
     /// Folds a plan: its activity no longer holds back the later ones of its meeting.
     mutating func planned(_ activityId: String) {
-        guard let meeting = meetingOfUnplanned.removeValue(forKey: activityId) else { return }
+        // Every plan comes here, and nearly always nothing waits: no hash of the id then.
+        guard !meetingOfUnplanned.isEmpty, let meeting = meetingOfUnplanned.removeValue(forKey: activityId) else { return }
         waiting.remove(activityId)
         unplanned[meeting]?.removeAll { $0 == activityId }
         if unplanned[meeting]?.isEmpty ?? false { unplanned[meeting] = nil }

@@ -9,9 +9,9 @@
 /// rejects other keys without reading them, and growth re-places the slots from the stored
 /// hashes (no key is read, no value moves).
 ///
-/// The hash is `String`'s own (`Hasher`, seeded per process, consistent with `==` on
-/// canonically equivalent strings): it decides only where a slot sits in the index, never
-/// an order anyone sees. Iteration is in insertion order.
+/// The hash is ``KeyHash``'s (seeded per process, consistent with `==` on canonically
+/// equivalent strings): it decides only where a slot sits in the index, never an order anyone
+/// sees. Iteration is in insertion order.
 ///
 /// Equality and hashing ignore insertion order (a map is a map: a state restored from a
 /// snapshot equals the replayed one). Encoded as a keyed container, the JSON object the
@@ -81,7 +81,7 @@ public struct KeyedEntries<Value> {
     // MARK: the index
 
     @inline(__always)
-    static func hash(_ key: String) -> UInt32 { UInt32(truncatingIfNeeded: key.hashValue) }
+    static func hash(_ key: String) -> UInt32 { KeyHash.of(key) }
 
     @inline(__always)
     private func slot(of key: String, hash: UInt32) -> Int? {
@@ -95,7 +95,7 @@ public struct KeyedEntries<Value> {
                 if e == 0 { return nil }
                 if e & 0xFFFF_FFFF_0000_0000 == tag {
                     let s = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                    if keys[s] == key { return s }
+                    if KeyHash.equal(keys[s], key) { return s }
                 }
                 b = (b + 1) & mask
             }
@@ -211,5 +211,121 @@ extension KeyedEntries: Codable where Value: Codable {
     public init(from decoder: any Decoder) throws {
         let dictionary = try [String: Value](from: decoder)
         self.init(dictionary, order: [])
+    }
+}
+
+/// The hash and equality ``KeyedEntries`` probes with, cheaper than `Hasher` and `==` on the
+/// keys the fold looks up on every event (activity ids, 32-digit sync keys, addresses).
+///
+/// `Hasher` is SipHash over the bytes, a byte at a time through a generic `combine`; a
+/// `String` `==` of two equal keys with different storage (the key in the event and the one
+/// stored) takes the slow comparison path. Here the UTF-8 is read in place eight bytes at a
+/// time, mixed by multiplication, and compared the same way.
+///
+/// Consistent with `String`'s `==`: equal strings get equal hashes. An ASCII key is hashed as
+/// it is spelt (two ASCII strings are equal exactly when their bytes are); any other key is
+/// hashed by its NFC form (what `==` compares), so a key spelt with U+212A hashes as the one
+/// spelt with `K`. Equality is byte equality first, `==` when the bytes differ (only for
+/// keys whose 32-bit hashes collide, or canonically equal spellings).
+///
+/// Seeded once per process from `Hasher` (random unless `SWIFT_DETERMINISTIC_HASHING` is set):
+/// keys come from outside (activity ids), and a fixed seed would let them be chosen to collide.
+enum KeyHash {
+    static let seed: UInt64 = {
+        var h = Hasher()
+        h.combine(0x5EED_CAFE as UInt64)
+        return UInt64(UInt(bitPattern: h.finalize()))
+    }()
+
+    static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The 32-bit hash of `key`.
+    @inline(__always)
+    static func of(_ key: String) -> UInt32 {
+        if let h = key.utf8.withContiguousStorageIfAvailable({ ascii($0) }), let h { return h }
+        return key._nfcCodeUnits.withUnsafeBufferPointer { mix($0, seed: seed) }
+    }
+
+    /// The hash of ASCII bytes, or nil when a byte is not ASCII.
+    @inline(__always)
+    static func ascii(_ u: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var high: UInt64 = 0
+        let h = mix(u, seed: seed, high: &high)
+        return high & 0x8080_8080_8080_8080 == 0 ? h : nil
+    }
+
+    @inline(__always)
+    static func mix(_ u: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt32 {
+        var high: UInt64 = 0
+        return mix(u, seed: seed, high: &high)
+    }
+
+    /// Multiply-mixes the bytes eight at a time (the last eight overlap the word before when
+    /// the length is not a multiple of eight), then finalises as MurmurHash3's `fmix64`.
+    /// `high` gets every byte or-ed in (ASCII when its top bits are clear).
+    @inline(__always)
+    static func mix(_ u: UnsafeBufferPointer<UInt8>, seed: UInt64, high: inout UInt64) -> UInt32 {
+        let n = u.count
+        var h = seed ^ (UInt64(truncatingIfNeeded: n) &* multiplier)
+        if n >= 8, let base = u.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                high |= w
+                h = (h ^ w) &* multiplier
+                h ^= h >> 29
+                i += 8
+            }
+            if i < n {
+                let w = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                high |= w
+                h = (h ^ w) &* multiplier
+                h ^= h >> 29
+            }
+        } else {
+            var w: UInt64 = 0
+            for i in 0..<n { w |= UInt64(u[i]) << (8 * UInt64(i)) }
+            high |= w
+            h = (h ^ w) &* multiplier
+            h ^= h >> 29
+        }
+        h ^= h >> 33
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h &*= 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return UInt32(truncatingIfNeeded: h)
+    }
+
+    /// `a == b`, deciding by the bytes when they are the same (the usual case for a found key).
+    @inline(__always)
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let same = a.utf8.withContiguousStorageIfAvailable { ua in
+            b.utf8.withContiguousStorageIfAvailable { ub in sameBytes(ua, ub) }
+        }
+        if same == true { return true }
+        return a == b
+    }
+
+    @inline(__always)
+    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n == b.count else { return false }
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        if pa == pb { return true }
+        let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if pa[i] != pb[i] { return false }
+            i += 1
+        }
+        return true
     }
 }

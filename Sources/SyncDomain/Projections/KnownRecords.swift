@@ -107,7 +107,10 @@ public struct KnownRecords: Sendable, Hashable, Codable {
         let r = change.record
         let deleted = change.changeType == .delete || change.changeType == .gapDelete || r.bool("IsDeleted") == true
         let isUpdateOnly = change.changeType == .update || change.changeType == .gapUpdate
-        let stamp = r.systemModstamp?.millisecondsSinceEpoch ?? change.commitTimestamp?.millisecondsSinceEpoch ?? 0
+        // Parsed only for the objects that keep it (people, opportunities): it is a date string.
+        func stamp() -> Int64 {
+            r.systemModstamp?.millisecondsSinceEpoch ?? change.commitTimestamp?.millisecondsSinceEpoch ?? 0
+        }
 
         func idField(_ name: String) -> String?? {
             // .none: field absent; .some(nil): explicitly null; .some(id)
@@ -146,6 +149,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
             if let m = idField("MasterRecordId") { p.masterRecordId = m ?? nil }
             if let c = idField("ConvertedContactId") { p.convertedContactId = c ?? nil }
             if let b = r.bool("IsConverted") { p.isConverted = b }
+            let stamp = stamp()
             if stamp > 0 { p.modifiedAt = max(p.modifiedAt, stamp) }
             p.isDeleted = deleted ? true : (change.changeType == .undelete ? false : p.isDeleted)
             if let index { people.values[index] = p } else { people[id] = p }
@@ -185,6 +189,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
             if let a = idField("AccountId") { o.accountId = a ?? nil }
             if let w = idField("OwnerId") { o.ownerId = w ?? nil }
             if let c = r.bool("IsClosed") { o.isClosed = c }
+            let stamp = stamp()
             if stamp > 0 { o.modifiedAt = max(o.modifiedAt, stamp) }
             o.isDeleted = deleted ? true : (change.changeType == .undelete ? false : o.isDeleted)
             opportunities[id] = o

@@ -6,8 +6,9 @@ public enum SalesforceIdentifier {
 
     /// The 18-character form of `id` (unchanged if it is not 15 ASCII alphanumerics).
     public static func canonical(_ id: String) -> String {
+        // The length first (no copy of the bytes): ids are nearly always 18 characters already.
+        guard id.utf8.count == 15 else { return id }
         let u = Array(id.utf8)
-        guard u.count == 15 else { return id }
         var suffix = ""
         for chunk in 0..<3 {
             var bits = 0

@@ -69,17 +69,42 @@ enum PlanBytes {
     ]
     static let statuses: [ActivityStatus] = [.synced, .notSynced, .error, .pending]
 
+    /// The index of `status` in ``statuses`` (a switch: no array search per plan).
+    @inline(__always)
+    static func statusCode(_ status: ActivityStatus) -> UInt8 {
+        switch status {
+        case .synced: 0
+        case .notSynced: 1
+        case .error: 2
+        case .pending: 3
+        }
+    }
+
     // MARK: encode
+
+    /// Stack scratch for one plan: most plans fit; a larger one is written a second time into an
+    /// array of the size the first pass counted. At most 1 KB: above that the runtime may take
+    /// the scratch from the heap (a malloc and a free per plan).
+    static let scratchCapacity = 1024
 
     static func encode(_ plan: ActivityPlanned) -> [UInt8] {
         let names = NameTable.shared
-        let n = size(plan, names: names)
-        // Written straight into an exactly-sized array: one allocation, no scratch, no copy.
-        return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            var w = Writer(out: buffer.baseAddress!, names: names)
+        // One pass into scratch, then one exactly-sized allocation and a copy: cheaper than
+        // counting the size in a pass of its own (which looked every name up twice).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchCapacity) { scratch in
+            var w = Writer(out: scratch.baseAddress!, capacity: scratch.count, names: names)
             write(plan, to: &w)
-            precondition(w.count == n, "PlanBytes.size disagrees with the writer")
-            count = n
+            let n = w.count
+            return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+                if n <= scratch.count {
+                    if n > 0 { buffer.baseAddress!.initialize(from: scratch.baseAddress!, count: n) }
+                } else {
+                    var again = Writer(out: buffer.baseAddress!, capacity: n, names: names)
+                    write(plan, to: &again)
+                    precondition(again.count == n, "PlanBytes: two writes of one plan disagree")
+                }
+                count = n
+            }
         }
     }
 
@@ -87,7 +112,7 @@ enum PlanBytes {
         w.byte(magic)
         w.string(plan.activityId)
         w.varint(plan.activityPosition)
-        w.byte(UInt8(statuses.firstIndex(of: plan.status) ?? 0))
+        w.byte(statusCode(plan.status))
         w.blob(plan.unknownFields.bytes)
         w.varint(UInt64(plan.writes.count))
         // Elements read in place through their buffers: a `for x in array` copies each element
@@ -149,72 +174,16 @@ enum PlanBytes {
         return buffer.indices.lazy.map { base! + $0 }
     }
 
-    /// The exact number of bytes ``write(_:to:)`` writes.
-    static func size(_ plan: ActivityPlanned, names: NameTable) -> Int {
-        @inline(__always) func varint(_ v: Int) -> Int {
-            v < 0x80 ? 1 : (64 - UInt64(v).leadingZeroBitCount + 6) / 7
-        }
-        @inline(__always) func signed(_ v: Int64) -> Int {
-            let z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
-            return z < 0x80 ? 1 : (64 - z.leadingZeroBitCount + 6) / 7
-        }
-        @inline(__always) func string(_ s: String) -> Int {
-            let c = s.utf8.count
-            return varint(c) + c
-        }
-        @inline(__always) func blob(_ b: [UInt8]) -> Int { varint(b.count) + b.count }
-        @inline(__always) func name(_ s: String) -> Int {
-            if let code = names.code(of: s) { return varint(code) }
-            return 1 + string(s)
-        }
-        var n =
-            1 + string(plan.activityId)
-            + (plan.activityPosition < 0x80 ? 1 : (64 - plan.activityPosition.leadingZeroBitCount + 6) / 7)
-        n += 1 + blob(plan.unknownFields.bytes) + varint(plan.writes.count)
-        plan.writes.withUnsafeBufferPointer { writes in
-            for write in pointers(writes) {
-                n += string(write.pointee.syncKey) + 2 + blob(write.pointee.unknownFields.bytes)
-                    + varint(write.pointee.fields.count)
-                let keyLength = write.pointee.syncKey.utf8.count
-                write.pointee.fields.withUnsafeBufferPointer { fields in
-                    for f in pointers(fields) {
-                        n += name(f.pointee.name) + 1
-                        switch f.pointee.value {
-                        case .string(let s):
-                            if !(s.utf8.count == keyLength && s == write.pointee.syncKey) { n += string(s) }
-                        case .date(let d): n += signed(Int64(d.daysSinceEpoch))
-                        case .dateTime(let t): n += signed(t.millisecondsSinceEpoch)
-                        case .bool, .null: break
-                        case .int(let i): n += signed(i)
-                        case .idList(let ids):
-                            n += varint(ids.count)
-                            for id in ids { n += string(id) }
-                        }
-                    }
-                }
-            }
-        }
-        n += varint(plan.reasons.count)
-        plan.reasons.withUnsafeBufferPointer { reasons in
-            for r in pointers(reasons) {
-                n += string(r.pointee.rule) + string(r.pointee.text) + blob(r.pointee.unknownFields.bytes)
-                    + varint(r.pointee.data.count)
-                r.pointee.data.withUnsafeBufferPointer { data in
-                    for d in pointers(data) { n += name(d.pointee.key) + string(d.pointee.value) }
-                }
-            }
-        }
-        return n
-    }
-
-    /// Writes into memory sized by ``size(_:names:)`` (no bounds checks, no growth).
+    /// Writes into `capacity` bytes at `out` and counts every byte, also those past the end
+    /// (which it drops): `count` is the encoded size whether or not it fitted.
     struct Writer {
         let out: UnsafeMutablePointer<UInt8>
+        let capacity: Int
         let names: NameTable
         var count = 0
 
         @inline(__always) mutating func byte(_ b: UInt8) {
-            out[count] = b
+            if count < capacity { out[count] = b }
             count += 1
         }
 
@@ -231,10 +200,10 @@ enum PlanBytes {
 
         @inline(__always) mutating func raw(_ u: UnsafeBufferPointer<UInt8>) {
             varint(UInt64(u.count))
-            if let base = u.baseAddress, u.count > 0 {
+            if let base = u.baseAddress, u.count > 0, count + u.count <= capacity {
                 (out + count).initialize(from: base, count: u.count)
-                count += u.count
             }
+            count += u.count
         }
 
         @inline(__always) mutating func string(_ s: String) {
@@ -248,12 +217,19 @@ enum PlanBytes {
             if b.isEmpty { byte(0) } else { b.withUnsafeBufferPointer { raw($0) } }
         }
 
+        /// A name's code, or 0 and the name; the UTF-8 is read once, for the lookup and the copy.
         @inline(__always) mutating func name(_ s: String) {
-            if let code = names.code(of: s) {
+            if let done = s.utf8.withContiguousStorageIfAvailable({ name(utf8: $0) }) { _ = done; return }
+            var s = s
+            s.withUTF8 { name(utf8: $0) }
+        }
+
+        @inline(__always) mutating func name(utf8 u: UnsafeBufferPointer<UInt8>) {
+            if let code = names.code(utf8: u) {
                 varint(UInt64(code))
             } else {
                 byte(0)
-                string(s)
+                raw(u)
             }
         }
     }
@@ -263,20 +239,26 @@ enum PlanBytes {
     final class NameTable: Sendable {
         static let shared = NameTable()
 
-        let names: [String] = PlanBytes.names
-        /// UTF-8 length of each name.
-        let lengths: [Int]
+        /// The names' UTF-8, one after another; name `i` is `utf8[starts[i]..<starts[i + 1]]`.
+        let utf8: [UInt8]
+        let starts: [Int]
         let slots: [Int]
 
         init() {
             var slots = [Int](repeating: 0, count: 256)
+            var utf8: [UInt8] = []
+            var starts: [Int] = []
             for (i, n) in PlanBytes.names.enumerated() {
                 let u = Array(n.utf8)
+                starts.append(utf8.count)
+                utf8 += u
                 var h = Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
                 while slots[h] != 0 { h = (h + 1) & 255 }
                 slots[h] = i + 1
             }
-            self.lengths = PlanBytes.names.map(\.utf8.count)
+            starts.append(utf8.count)
+            self.utf8 = utf8
+            self.starts = starts
             self.slots = slots
         }
 
@@ -286,29 +268,39 @@ enum PlanBytes {
         }
 
         /// The code of `name` (1-based), or nil when it is not in ``PlanBytes/names``.
-        ///
-        /// The slot is found from the UTF-8 bytes (read in place); the candidate is then compared
-        /// as a string, not byte by byte: the planner's names are literals, so `String`'s fast
-        /// paths (the same small-string bits, or the same storage) recognise it at once. Same
-        /// result as comparing bytes: the names are ASCII, and a string canonically equal to an
-        /// ASCII one but spelt otherwise (U+212A for `K`) is longer in UTF-8, which the length
-        /// check refuses.
-        @inline(__always)
         func code(of name: String) -> Int? {
-            let start =
-                name.utf8.withContiguousStorageIfAvailable { u -> Int? in
-                    u.isEmpty ? nil : Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2])
-                } ?? {
-                    var name = name
-                    return name.withUTF8 { u in u.isEmpty ? nil : Self.slot(u.count, u[0], u[u.count - 1], u[u.count / 2]) }
-                }()
-            guard var h = start else { return nil }
-            let n = name.utf8.count
-            while true {
-                let c = slots[h]
-                if c == 0 { return nil }
-                if lengths[c - 1] == n && names[c - 1] == name { return c }
-                h = (h + 1) & 255
+            if let c = name.utf8.withContiguousStorageIfAvailable({ code(utf8: $0) }) { return c }
+            var name = name
+            return name.withUTF8 { code(utf8: $0) }
+        }
+
+        /// The code of the name spelt `u` in UTF-8, or nil.
+        ///
+        /// Compares bytes, not strings (a `String` comparison of two equal long strings with
+        /// different storage takes the slow path). Same result as comparing strings: the names
+        /// are ASCII, and a string canonically equal to an ASCII one but spelt otherwise
+        /// (U+212A for `K`) is longer in UTF-8, which the length check refuses.
+        @inline(__always)
+        func code(utf8 u: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard !u.isEmpty else { return nil }
+            let n = u.count
+            var h = Self.slot(n, u[0], u[n - 1], u[n / 2])
+            return utf8.withUnsafeBufferPointer { table -> Int? in
+                starts.withUnsafeBufferPointer { starts -> Int? in
+                    slots.withUnsafeBufferPointer { slots -> Int? in
+                        while true {
+                            let c = slots[h]
+                            if c == 0 { return nil }
+                            let start = starts[c - 1]
+                            if starts[c] - start == n
+                                && KeyHash.sameBytes(UnsafeBufferPointer(rebasing: table[start..<(start + n)]), u)
+                            {
+                                return c
+                            }
+                            h = (h + 1) & 255
+                        }
+                    }
+                }
             }
         }
     }
@@ -440,6 +432,9 @@ enum PlanBytes {
 /// A stable 64-bit digest (FNV-1a) of a write's fields other than the create-only
 /// `TaskSubtype`, to recognise an identical re-plan after the fields were compacted away.
 enum WriteDigest {
+    @inline(__always)
+    static func isTaskSubtype(_ name: String) -> Bool { name.utf8.count == 11 && name == "TaskSubtype" }
+
     static func of(_ w: PlannedWrite) -> UInt64 {
         var f = FNV1a()
         f.string(w.object.rawValue)
@@ -447,7 +442,9 @@ enum WriteDigest {
         // Fields read in place through the buffer (a `for field in` copies each one out:
         // a retain and a release of its name and its value per field).
         w.fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices where fields[i].name != "TaskSubtype" {
+            // The length first: nearly every name differs from `TaskSubtype` in it, and a
+            // `String` comparison of a long name with the literal takes the slow path.
+            for i in fields.indices where !Self.isTaskSubtype(fields[i].name) {
                 f.string(fields[i].name)
                 switch fields[i].value {
                 case .string(let s): f.byte(1); f.string(s)

@@ -69,10 +69,16 @@ public struct SyncState: Sendable, Hashable, Codable {
         if let done = appliedThrough, position <= done { return }
         appliedThrough = position
         eventsApplied += 1
-        // One lookup, mutated in place (the default is built only for a new workspace):
-        // `workspaces[name] == nil` would copy the whole workspace state out on every event.
-        workspaces[envelope.workspace, default: WorkspaceState(keepingPlans: auditPlansInMemory)].evolve(
-            envelope, at: position)
+        // One lookup (one hash of the name), mutated in place through `values`:
+        // `workspaces[name] == nil` would copy the whole workspace state out on every event, and
+        // `workspaces[name, default: …]` looks the name up twice.
+        if let i = workspaces.index(forKey: envelope.workspace) {
+            workspaces.values[i].evolve(envelope, at: position)
+        } else {
+            var fresh = WorkspaceState(keepingPlans: auditPlansInMemory)
+            fresh.evolve(envelope, at: position)
+            workspaces[envelope.workspace] = fresh
+        }
     }
 }
 
