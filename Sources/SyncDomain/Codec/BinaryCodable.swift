@@ -82,8 +82,18 @@ func appendGrowing<T>(_ array: inout [T], _ value: consuming T, _ initial: Int) 
 
 @inline(__always)
 func required<T>(_ value: T?, _ name: StaticString) throws(SyncDomainError) -> T {
-    guard let value else { throw SyncDomainError(.missingField, "\(name) is missing") }
+    guard let value else { throw missingField(name) }
     return value
+}
+
+/// For a value decoded in place: throws as ``required(_:_:)`` does when field `name` was not seen.
+@inline(__always)
+func requireSeen(_ seen: Bool, _ name: StaticString) throws(SyncDomainError) {
+    guard seen else { throw missingField(name) }
+}
+
+private func missingField(_ name: StaticString) -> SyncDomainError {
+    SyncDomainError(.missingField, "\(name) is missing")
 }
 
 // JSONValue: 1 kind (0 null, 1 bool, 2 number, 3 string, 4 array, 5 object), 2 bool, 3 number,

@@ -58,8 +58,8 @@ extension Activity {
             default: try r.skip(f.wire, into: &unknownFields)
             }
         }
-        guard hasId else { throw SyncDomainError(.missingField, "Activity.id is missing") }
-        guard hasOccurredAt else { throw SyncDomainError(.missingField, "Activity.occurredAt is missing") }
+        try requireSeen(hasId, "Activity.id")
+        try requireSeen(hasOccurredAt, "Activity.occurredAt")
     }
 }
 
@@ -125,7 +125,7 @@ extension EventEnvelope {
             }
         }
         let name = try required(typeName, "EventEnvelope.type")
-        guard var body = payload else { throw SyncDomainError(.missingField, "EventEnvelope.payload is missing") }
+        var body = try required(payload, "EventEnvelope.payload")
         let event: DomainEvent
         if let index = WireNameTable.index(of: name) {
             event = try DomainEvent.decodeCurrent(index, from: &body)

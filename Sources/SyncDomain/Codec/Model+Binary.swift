@@ -104,8 +104,8 @@ extension Message: BinaryCodable {
             default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        guard hasId else { throw SyncDomainError(.missingField, "Message.id is missing") }
-        guard hasFrom else { throw SyncDomainError(.missingField, "Message.from is missing") }
+        try requireSeen(hasId, "Message.id")
+        try requireSeen(hasFrom, "Message.from")
     }
 }
 
@@ -799,11 +799,9 @@ extension SalesforceRecordChange: BinaryCodable {
             default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        guard hasObject else { throw SyncDomainError(.missingField, "SalesforceRecordChange.object is missing") }
-        guard hasChangeType else {
-            throw SyncDomainError(.missingField, "SalesforceRecordChange.changeType is missing")
-        }
-        guard hasSource else { throw SyncDomainError(.missingField, "SalesforceRecordChange.source is missing") }
+        try requireSeen(hasObject, "SalesforceRecordChange.object")
+        try requireSeen(hasChangeType, "SalesforceRecordChange.changeType")
+        try requireSeen(hasSource, "SalesforceRecordChange.source")
     }
 }
 
@@ -1114,9 +1112,9 @@ extension PlannedWrite: BinaryCodable {
             default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        guard hasSyncKey else { throw SyncDomainError(.missingField, "PlannedWrite.syncKey is missing") }
-        guard hasObject else { throw SyncDomainError(.missingField, "PlannedWrite.object is missing") }
-        guard hasOperation else { throw SyncDomainError(.missingField, "PlannedWrite.operation is missing") }
+        try requireSeen(hasSyncKey, "PlannedWrite.syncKey")
+        try requireSeen(hasObject, "PlannedWrite.object")
+        try requireSeen(hasOperation, "PlannedWrite.operation")
     }
 }
 
@@ -1228,8 +1226,8 @@ extension ActivityPlanned: BinaryCodable {
             default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        guard hasActivityId else { throw SyncDomainError(.missingField, "ActivityPlanned.activityId is missing") }
-        guard hasStatus else { throw SyncDomainError(.missingField, "ActivityPlanned.status is missing") }
+        try requireSeen(hasActivityId, "ActivityPlanned.activityId")
+        try requireSeen(hasStatus, "ActivityPlanned.status")
     }
 }
 
@@ -1289,7 +1287,7 @@ extension WriteSucceeded: BinaryCodable {
             default: try r.skip(field.wire, into: &unknownFields)
             }
         }
-        guard hasSyncKey else { throw SyncDomainError(.missingField, "WriteSucceeded.syncKey is missing") }
+        try requireSeen(hasSyncKey, "WriteSucceeded.syncKey")
     }
 }
 

@@ -219,7 +219,7 @@ enum PlanBytes {
 
         /// A name's code, or 0 and the name; the UTF-8 is read once, for the lookup and the copy.
         @inline(__always) mutating func name(_ s: String) {
-            if let done = s.utf8.withContiguousStorageIfAvailable({ name(utf8: $0) }) { _ = done; return }
+            if s.utf8.withContiguousStorageIfAvailable({ name(utf8: $0) }) != nil { return }
             var s = s
             s.withUTF8 { name(utf8: $0) }
         }
