@@ -45,6 +45,8 @@ struct DataFilePreallocation {
     private var isEnabled: Bool
     /// The file size as last seen (by `fstat` or our own writes); it only grows.
     private var knownFileSize = 0
+    /// LMDB's page size, read at the first transaction (0 before).
+    private var pageSize = 0
     private var zeros: UnsafeMutableRawBufferPointer?
 
     init(enabled: Bool) {
@@ -67,16 +69,21 @@ struct DataFilePreallocation {
     static let largestTransactionThatWritesZeros = 64 << 10
 
     /// Call right after beginning a write transaction, before any of its pages are written;
-    /// `transactionBytes` is what the transaction will store.
-    mutating func extendIfNeeded(env: OpaquePointer, transactionBytes: Int) {
-        guard isEnabled, transactionBytes <= Self.largestTransactionThatWritesZeros else { return }
+    /// `transactionBytes` is what the transaction will store, read only when the tail needs
+    /// topping up.
+    mutating func extendIfNeeded(env: OpaquePointer, transactionBytes: @autoclosure () -> Int) {
+        guard isEnabled else { return }
+        if pageSize == 0 {
+            var pages = MDB_stat()
+            guard mdb_env_stat(env, &pages) == 0 else { return }
+            pageSize = Int(pages.ms_psize)
+        }
         var info = MDB_envinfo()
-        var pages = MDB_stat()
-        guard mdb_env_info(env, &info) == 0, mdb_env_stat(env, &pages) == 0 else { return }
-        let pageSize = Int(pages.ms_psize)
+        guard mdb_env_info(env, &info) == 0 else { return }
         let usedBytes = (info.me_last_pgno + 1) * pageSize
         let target = Self.tailTarget(usedBytes: usedBytes, pageSize: pageSize)
         if knownFileSize - usedBytes >= target / 2 { return }
+        guard transactionBytes() <= Self.largestTransactionThatWritesZeros else { return }
 
         var descriptor: Int32 = -1
         guard mdb_env_get_fd(env, &descriptor) == 0, descriptor >= 0 else { return }
