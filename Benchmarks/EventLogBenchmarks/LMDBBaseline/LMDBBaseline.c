@@ -17,31 +17,34 @@ struct lmdb_baseline {
     off_t file_size;
 };
 
-/* The zero-filled tail EventLog keeps (DataFilePreallocation), in C: inside the write
-   transaction, before its pages are written, when less than half a chunk (an eighth of the
-   log, 256 KiB to 16 MiB) is written beyond the last used page, write a chunk of zeros. */
-static void extend_tail(lmdb_baseline *b) {
+/* The zero-filled tail EventLog keeps (DataFilePreallocation), in C, with the same policy:
+   inside the write transaction, before its pages are written, when less than half the target
+   (an eighth of the log, 256 KiB to 16 MiB) is written beyond the last used page, and the
+   transaction stores at most 64 KiB, write zeros at the end of the file: at most 1 MiB. */
+static void extend_tail(lmdb_baseline *b, size_t transaction_bytes) {
     static char zeros[1 << 20];
     MDB_envinfo info;
     MDB_stat stat;
     mdb_env_info(b->env, &info);
     mdb_env_stat(b->env, &stat);
     off_t used = (off_t)(info.me_last_pgno + 1) * stat.ms_psize;
-    off_t chunk = used / 8;
-    if (chunk < (256 << 10)) chunk = 256 << 10;
-    if (chunk > (16 << 20)) chunk = 16 << 20;
-    chunk = (chunk + stat.ms_psize - 1) / stat.ms_psize * stat.ms_psize;
-    if (b->file_size - used >= chunk / 2) return;
+    off_t target = used / 8;
+    if (target < (256 << 10)) target = 256 << 10;
+    if (target > (16 << 20)) target = 16 << 20;
+    target = (target + stat.ms_psize - 1) / stat.ms_psize * stat.ms_psize;
+    off_t tail = b->file_size - used;
+    if (tail >= target / 2 || transaction_bytes > (64 << 10)) return;
     int fd;
     mdb_env_get_fd(b->env, &fd);
     off_t start = b->file_size > used ? b->file_size : used;
-    for (off_t written = 0; written < chunk;) {
-        size_t length = chunk - written < (off_t)sizeof zeros ? (size_t)(chunk - written) : sizeof zeros;
-        ssize_t n = pwrite(fd, zeros, length, start + written);
+    off_t count = target - (tail > 0 ? tail : 0);
+    if (count > (off_t)sizeof zeros) count = sizeof zeros;
+    for (off_t written = 0; written < count;) {
+        ssize_t n = pwrite(fd, zeros, (size_t)(count - written), start + written);
         if (n <= 0) return;
         written += n;
     }
-    b->file_size = start + chunk;
+    b->file_size = start + count;
 }
 
 void lmdb_baseline_preallocate(lmdb_baseline *b) {
@@ -94,7 +97,7 @@ int lmdb_baseline_append_batch(lmdb_baseline *b, int count, const void *value, s
     MDB_txn *txn;
     int rc = mdb_txn_begin(b->env, NULL, 0, &txn);
     if (rc) return rc;
-    if (b->preallocate) extend_tail(b);
+    if (b->preallocate) extend_tail(b, (size_t)count * value_size);
     MDB_cursor *cursor;
     rc = mdb_cursor_open(txn, b->values, &cursor);
     if (rc) { mdb_txn_abort(txn); return rc; }
