@@ -333,6 +333,8 @@ final class Writer: @unchecked Sendable {
                     rc = mdb_cursor_open(txn, environment.events, &cursor)
                     guard rc == 0 else { throw LMDBFailure(rc, "open a cursor on events") }
                     defer { mdb_cursor_close(cursor) }
+                    var index = try EventIDIndexWriter(txn: txn, dbi: environment.eventIDs)
+                    defer { index.close() }
                     var key = MDB_val()
                     var value = MDB_val()
                     rc = mdb_cursor_get(cursor, &key, &value, MDB_LAST)
@@ -346,7 +348,7 @@ final class Writer: @unchecked Sendable {
                     }
                     /// Puts one event at the next position (a duplicate id takes none).
                     func putNext(_ event: NewEvent) throws -> AppendResult {
-                        let result = try put(event, at: next, txn: txn, cursor: cursor!)
+                        let result = try put(event, at: next, index: &index, cursor: cursor!)
                         if case .appended = result {
                             next += 1
                             appended += 1
@@ -402,26 +404,20 @@ final class Writer: @unchecked Sendable {
 
     /// Stores `event` at `position` unless its id is already indexed.
     @inline(__always)
-    private func put(_ event: NewEvent, at position: UInt64, txn: OpaquePointer, cursor: OpaquePointer) throws -> AppendResult {
+    private func put(
+        _ event: NewEvent, at position: UInt64, index: inout EventIDIndexWriter, cursor: OpaquePointer
+    ) throws -> AppendResult {
         var id = event.id
         return try id.withUTF8 { idBytes -> AppendResult in
             var positionBytes = position.bigEndian
             return try withUnsafeMutableBytes(of: &positionBytes) { positionBuffer -> AppendResult in
-                var idKey = MDB_val(mv_size: idBytes.count, mv_data: UnsafeMutableRawPointer(mutating: idBytes.baseAddress))
-                var indexValue = MDB_val(mv_size: 8, mv_data: positionBuffer.baseAddress)
-                var rc = mdb_put(txn, environment.eventIDs, &idKey, &indexValue, UInt32(MDB_NOOVERWRITE))
-                if rc == MDB_KEYEXIST {
-                    guard let existing = RecordLayout.loadBigEndian(indexValue) else {
-                        throw LMDBFailure(MDB_CORRUPTED, "read the event-ids index")
-                    }
+                if let existing = try index.insert(id: UnsafeRawBufferPointer(idBytes), position: positionBuffer.baseAddress!) {
                     return .duplicate(existingPosition: existing)
                 }
-                guard rc == 0 else { throw LMDBFailure(rc, "index an event id") }
-
                 var eventKey = MDB_val(mv_size: 8, mv_data: positionBuffer.baseAddress)
                 let payloadCount = event.payload.count
                 var eventValue = MDB_val(mv_size: RecordLayout.idLengthSize + idBytes.count + payloadCount, mv_data: nil)
-                rc = mdb_cursor_put(cursor, &eventKey, &eventValue, UInt32(MDB_APPEND | MDB_RESERVE))
+                let rc = mdb_cursor_put(cursor, &eventKey, &eventValue, UInt32(MDB_APPEND | MDB_RESERVE))
                 guard rc == 0, let destination = eventValue.mv_data else { throw LMDBFailure(rc, "append an event") }
                 destination.storeBytes(of: UInt16(idBytes.count).bigEndian, as: UInt16.self)
                 let idDestination = destination + RecordLayout.idLengthSize

@@ -98,9 +98,10 @@ int lmdb_baseline_append_batch(lmdb_baseline *b, int count, const void *value, s
     int rc = mdb_txn_begin(b->env, NULL, 0, &txn);
     if (rc) return rc;
     if (b->preallocate) extend_tail(b, (size_t)count * value_size);
-    MDB_cursor *cursor;
+    MDB_cursor *cursor, *index_cursor = NULL;
     rc = mdb_cursor_open(txn, b->values, &cursor);
     if (rc) { mdb_txn_abort(txn); return rc; }
+    if (with_index && (rc = mdb_cursor_open(txn, b->index, &index_cursor))) goto fail;
     MDB_val key, data;
     uint64_t next = 1;
     rc = mdb_cursor_get(cursor, &key, &data, MDB_LAST);
@@ -114,7 +115,10 @@ int lmdb_baseline_append_batch(lmdb_baseline *b, int count, const void *value, s
             int id_length = snprintf(id, sizeof id, "evt-%012llu", (unsigned long long)next);
             MDB_val id_key = { (size_t)id_length, id };
             MDB_val position = { 8, key_bytes };
-            rc = mdb_put(txn, b->index, &id_key, &position, MDB_NOOVERWRITE);
+            /* As EventIDIndexWriter: an id after the largest goes at the end (these ids all do);
+               any other takes the ordinary put, which finds a duplicate. */
+            rc = mdb_cursor_put(index_cursor, &id_key, &position, MDB_APPEND);
+            if (rc == MDB_KEYEXIST) rc = mdb_cursor_put(index_cursor, &id_key, &position, MDB_NOOVERWRITE);
             if (rc) goto fail;
         }
         key.mv_size = 8;
@@ -124,9 +128,11 @@ int lmdb_baseline_append_batch(lmdb_baseline *b, int count, const void *value, s
         rc = mdb_cursor_put(cursor, &key, &data, MDB_APPEND);
         if (rc) goto fail;
     }
+    if (index_cursor) mdb_cursor_close(index_cursor);
     mdb_cursor_close(cursor);
     return mdb_txn_commit(txn);
 fail:
+    if (index_cursor) mdb_cursor_close(index_cursor);
     mdb_cursor_close(cursor);
     mdb_txn_abort(txn);
     return rc;

@@ -21,8 +21,9 @@ void lmdb_baseline_preallocate(lmdb_baseline *baseline);
 
 /// One write transaction: `count` values of `value_size` bytes put with MDB_APPEND under
 /// 8-byte big-endian keys following the last one, then commit. When `with_index` is set,
-/// also puts an id ("evt-%012llu" of the key) into an id index with MDB_NOOVERWRITE, as
-/// the event log does for deduplication.
+/// also puts an id ("evt-%012llu" of the key) into an id index, as the event log does for
+/// deduplication and the same way (EventIDIndexWriter): an id after the largest with
+/// MDB_APPEND through a cursor, any other with MDB_NOOVERWRITE.
 int lmdb_baseline_append_batch(lmdb_baseline *baseline, int count, const void *value, size_t value_size, int with_index);
 
 /// Reads every value with a cursor in one read transaction; returns the count and total bytes.
