@@ -71,8 +71,15 @@ public struct SyncState: Sendable, Hashable, Codable {
         eventsApplied += 1
         // One lookup (one hash of the name), mutated in place through `values`:
         // `workspaces[name] == nil` would copy the whole workspace state out on every event, and
-        // `workspaces[name, default: …]` looks the name up twice.
-        if let i = workspaces.index(forKey: envelope.workspace) {
+        // `workspaces[name, default: …]` looks the name up twice. A log of one workspace (the usual
+        // case) compares the name with the one key instead of hashing it on every event.
+        let found: Dictionary<String, WorkspaceState>.Index?
+        if workspaces.count == 1, workspaces.keys[workspaces.startIndex] == envelope.workspace {
+            found = workspaces.startIndex
+        } else {
+            found = workspaces.index(forKey: envelope.workspace)
+        }
+        if let i = found {
             workspaces.values[i].evolve(envelope, at: position)
         } else {
             var fresh = WorkspaceState(keepingPlans: auditPlansInMemory)
