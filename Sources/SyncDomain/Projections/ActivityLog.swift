@@ -83,20 +83,29 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     public func entries(at slots: [Int32]) -> [Entry] { slots.map { entries.values[Int($0)] } }
 
     public mutating func evolve(_ activity: Activity, at position: UInt64) {
-        let (slot, inserted) = entries.slot(of: activity.id) {
-            Entry(
+        // The recipients are indexed while the entry is made, and each is kept as the index's
+        // own key: one copy of an address for all the activities that concern it, instead of a
+        // string per activity (equal strings, so the audit reads the same). The index is moved
+        // out for the closure, which runs while `entries` is being changed.
+        var recipientIndex = KeyedEntries<[Int32]>()
+        swap(&recipientIndex, &byRecipient)
+        let s = Int32(entries.count)  // the slot a new entry gets (entries are append-only)
+        let (_, inserted) = entries.slot(of: activity.id) {
+            var recipients = Self.recipients(of: activity)
+            // An activity concerns a handful of people: a linear look back beats hashing into a set.
+            for i in recipients.indices {
+                if recipients[..<i].contains(recipients[i]) { continue }
+                let (k, _) = recipientIndex.slot(of: recipients[i]) { [] }
+                recipientIndex.values[k].append(s)
+                recipients[i] = recipientIndex.keys[k]
+            }
+            return Entry(
                 activityId: activity.id, type: activity.type, userId: activity.userId, role: nil,
-                recipients: Self.recipients(of: activity), occurredAt: activity.occurredAt, activityPosition: position)
+                recipients: recipients, occurredAt: activity.occurredAt, activityPosition: position)
         }
+        swap(&recipientIndex, &byRecipient)
         guard inserted else { return }
-        let s = Int32(slot)
         byUser[activity.userId, default: []].append(s)
-        // An activity concerns a handful of people: a linear look back beats hashing into a set.
-        let recipients = entries.values[slot].recipients
-        for (i, r) in recipients.enumerated() where !recipients[..<i].contains(r) {
-            let (k, _) = byRecipient.slot(of: r) { [] }
-            byRecipient.values[k].append(s)
-        }
         advance(to: activity.occurredAt.millisecondsSinceEpoch)
     }
 
