@@ -14,7 +14,7 @@ import Darwin
 /// An id that sorts after every id in the index cannot be a duplicate, so it goes at the end
 /// of the index with `MDB_APPEND` through a cursor that stays on the last page: no descent of
 /// the B-tree and no search within a page. Ids that grow with time (numbered or time-ordered
-/// ids, as the sync's own are within a run) take that path. Any other id takes the ordinary
+/// ids) take that path; how often the sync's own ids do was not measured. Any other id takes the ordinary
 /// put with `MDB_NOOVERWRITE`, which finds a duplicate. Both paths store the same records
 /// (``RecordLayout``): the index is the same whichever path wrote it.
 ///
