@@ -99,7 +99,7 @@ struct KeyedEntriesTests {
         #expect(digest([]) == 0xcbf2_9ce4_8422_2325)
         #expect(digest(Array("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
         #expect(digest(Array("foobar".utf8)) == 0x8594_4171_f739_67e8)
-        // Byte at a time, as the digests stored in snapshots were made.
+        // Byte at a time, as the content ids of Salesforce changes were made (SyncStore.StableHash).
         let bytes = (0..<70).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
         for n in 0...bytes.count {
             var v: UInt64 = 0xcbf2_9ce4_8422_2325

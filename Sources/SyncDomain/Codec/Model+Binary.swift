@@ -1200,10 +1200,23 @@ extension ActivityPlanned: BinaryCodable {
     /// Decoded in place (see ``decodeInPlace(_:_:)``), each write in its slot of `writes`:
     /// handing locals to the initialiser retained and released every field, and each write
     /// was copied into the list.
+    ///
+    /// The plan keeps a copy of the bytes it was read from (``ActivityPlanned/encoded``): the
+    /// activity log stores them as they are.
     static func decode(from r: inout BinaryReader) throws(SyncDomainError) -> ActivityPlanned {
-        try decodeInPlace(ActivityPlanned(emptyForDecoding: ())) { (p: inout ActivityPlanned) throws(SyncDomainError) in
+        let bytes = r.remainingBytes
+        return try decodeInPlace(ActivityPlanned(emptyForDecoding: ())) { (p: inout ActivityPlanned) throws(SyncDomainError) in
             try p.decodeFields(from: &r)
+            p.encoded = [UInt8](bytes)
         }
+    }
+
+    /// The log's encoding of the plan (the bytes it was decoded from, when it was).
+    var logEncoding: [UInt8] {
+        if let encoded { return encoded }
+        var w = BinaryWriter(capacity: 512)
+        encode(to: &w)
+        return w.bytes
     }
 
     private mutating func decodeFields(from r: inout BinaryReader) throws(SyncDomainError) {

@@ -109,18 +109,41 @@ public enum ActivityStatus: String, Sendable, Hashable, CaseIterable {
 }
 
 /// The planner's decision for one activity: `V1.ActivityPlanned`.
+///
+/// Equality and hashing are over the plan's fields; ``encoded`` (how it was read) is not part
+/// of the value.
 public struct ActivityPlanned: Sendable, Hashable {
     /// Fields written by a newer version, kept so they survive a round trip.
-    public var unknownFields = UnknownFields()
+    public var unknownFields = UnknownFields() { didSet { encoded = nil } }
 
-    public var activityId: String
+    public var activityId: String { didSet { encoded = nil } }
     /// Log position of the activity event that was planned.
-    public var activityPosition: UInt64
-    public var writes: [PlannedWrite]
-    public var reasons: [Reason]
+    public var activityPosition: UInt64 { didSet { encoded = nil } }
+    public var writes: [PlannedWrite] { didSet { encoded = nil } }
+    public var reasons: [Reason] { didSet { encoded = nil } }
     /// What the activity log should show until outcomes arrive: `pending` with writes,
     /// `notSynced` without.
-    public var status: ActivityStatus
+    public var status: ActivityStatus { didSet { encoded = nil } }
+
+    /// The log's encoding of this plan, when it was decoded from the log (nil when the planner
+    /// made it, and once any field is changed): the activity log keeps these bytes as the
+    /// plan (``StoredPlan``) instead of encoding it again, a copy instead of a pass over every
+    /// field and string.
+    var encoded: [UInt8]? = nil
+
+    public static func == (lhs: ActivityPlanned, rhs: ActivityPlanned) -> Bool {
+        lhs.activityId == rhs.activityId && lhs.activityPosition == rhs.activityPosition && lhs.status == rhs.status
+            && lhs.writes == rhs.writes && lhs.reasons == rhs.reasons && lhs.unknownFields == rhs.unknownFields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(activityId)
+        hasher.combine(activityPosition)
+        hasher.combine(writes)
+        hasher.combine(reasons)
+        hasher.combine(status)
+        hasher.combine(unknownFields)
+    }
 
     public init(
         activityId: String, activityPosition: UInt64, writes: [PlannedWrite], reasons: [Reason],

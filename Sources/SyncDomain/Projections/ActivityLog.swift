@@ -14,7 +14,7 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         public var activityPosition: UInt64
         /// Positions of the plan events, oldest first.
         public var planPositions: [UInt64] = []
-        /// The latest plan (reasons and writes), stored compactly; nil when the state keeps
+        /// The latest plan (reasons and writes), stored as its log encoding (``StoredPlan``); nil when the state keeps
         /// plans in the log only (``ActivityLog/keepsPlans`` false: read it at `planPositions.last`).
         public var latestPlan: StoredPlan?
         /// Rule id of the latest plan's last reason (what decided a Not Synced).
@@ -58,8 +58,8 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     public var entries = KeyedEntries<Entry>()
     /// Keep each activity's latest plan in memory (true), or only its position, the plan
     /// itself being read from the log when `explain` or the activity log need it (false).
-    /// Measured over 1M and 2M generated events (mallinfo2): the whole state grows by ~1.5-1.6 KB per activity
-    /// with plans kept, of which the kept plan (compact `StoredPlan`) is ~0.5 KB.
+    /// Measured over 1M generated events (mallinfo2): the whole state holds ~1.6 KB per activity
+    /// with plans kept, of which the kept plan (``StoredPlan``, the log's encoding) is ~0.74 KB.
     public var keepsPlans = true
     /// Activity ids in log order.
     public var order: [String] { entries.keys }

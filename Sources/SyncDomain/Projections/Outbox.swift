@@ -213,11 +213,13 @@ extension Outbox {
 }
 
 extension Outbox {
-    enum CodingKeys: String, CodingKey { case entries, open, needsReauthorisation, paused, pausedUntil }
+    enum CodingKeys: String, CodingKey { case entries, open, needsReauthorisation, paused, pausedUntil, digestVersion }
 
     /// The snapshot keeps the shape it had when entries were a dictionary: `open` as sync keys.
+    /// `digestVersion` says how the entries' digests were made (``WriteDigest/version``).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(WriteDigest.version, forKey: .digestVersion)
         try c.encode(entries, forKey: .entries)
         try c.encode(openSlots.map { entries.keys[Int($0)] }.sorted(), forKey: .open)
         try c.encode(needsReauthorisation, forKey: .needsReauthorisation)
@@ -226,8 +228,19 @@ extension Outbox {
     }
 
     /// Entries in the order they were planned (`plannedAt`, then sync key): a snapshot has no order.
+    ///
+    /// A snapshot whose digests were made otherwise (no `digestVersion`: version 1) is refused:
+    /// compared with this version's digests, every identical re-plan of a written write would
+    /// look changed and be sent again. The caller replays the log instead (see
+    /// `SyncStore.restorableCheckpoint`), which makes every digest again.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let version = try c.decodeIfPresent(Int.self, forKey: .digestVersion) ?? 1
+        guard version == WriteDigest.version else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .digestVersion, in: c,
+                debugDescription: "outbox snapshot with write digests of version \(version), this version makes \(WriteDigest.version): replay the log")
+        }
         let byKey = try c.decode([String: Entry].self, forKey: .entries)
         entries = KeyedEntries(byKey, order: []) { (byKey[$0]!.plannedAt, $0) < (byKey[$1]!.plannedAt, $1) }
         openSlots = Set(try c.decode([String].self, forKey: .open).compactMap { entries.slot(of: $0).map(Int32.init) })

@@ -136,3 +136,62 @@ public struct FNV1a: Sendable {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
+
+/// A stable 64-bit digest that reads eight bytes at a time: each word is folded into the
+/// state by a full 64x64->128-bit multiply whose halves are xor-ed (the "folded multiply" of
+/// foldhash and wyhash). The same on every run and machine (fixed constants, little-endian
+/// words), several times cheaper than ``FNV1a`` on strings of more than a few bytes (one
+/// multiply per word instead of one per byte). Not for security.
+///
+/// Every input is prefixed with its length (a string's UTF-8 count, a tag byte's word), so
+/// `"ab","c"` and `"a","bc"` differ.
+struct WordDigest: Sendable {
+    private(set) var state: UInt64 = 0x243F_6A88_85A3_08D3  // pi's fraction, as in foldhash
+    static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static let finalMultiplier: UInt64 = 0xA076_1D64_78BD_642F  // wyhash's first secret
+
+    init() {}
+
+    @inline(__always) mutating func word(_ w: UInt64) {
+        let p = (state ^ w).multipliedFullWidth(by: Self.multiplier)
+        state = p.high ^ p.low
+    }
+
+    @inline(__always) mutating func int(_ v: Int64) { word(UInt64(bitPattern: v)) }
+
+    /// The string's length, then its UTF-8 in words (the last one zero-padded).
+    @inline(__always) mutating func string(_ s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ absorb($0) }) == nil {
+            var s = s
+            s.withUTF8 { absorb($0) }
+        }
+    }
+
+    @inline(__always) mutating func absorb(_ u: UnsafeBufferPointer<UInt8>) {
+        let n = u.count
+        word(UInt64(truncatingIfNeeded: n) | 0x5000_0000_0000_0000)
+        guard n > 0, let base = u.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= n {
+            word(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            word(w)
+        }
+    }
+
+    /// The digest: the state folded once more, so that the last word is mixed like the others.
+    var value: UInt64 {
+        let p = (state ^ Self.finalMultiplier).multipliedFullWidth(by: Self.multiplier)
+        return p.high ^ p.low
+    }
+}
