@@ -5,8 +5,8 @@
 /// snapshot of another version is not restored (the state is replayed from the log instead,
 /// which computes every digest again).
 enum WriteDigest {
-    /// 1: FNV-1a a byte at a time; 2: ``WordDigest``.
-    static let version = 2
+    /// 1: FNV-1a a byte at a time; 2: ``WordDigest`` eight bytes a multiply; 3: sixteen.
+    static let version = 3
 
     @inline(__always)
     static func isTaskSubtype(_ name: String) -> Bool { name.utf8.count == 11 && name == "TaskSubtype" }
