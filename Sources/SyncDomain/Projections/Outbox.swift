@@ -42,7 +42,7 @@ public struct Outbox: Sendable, Hashable, Codable {
     /// The entries by sync key, in the order they were first planned.
     public var entries = KeyedEntries<Entry>()
     /// Slots in ``entries`` of the writes not final, for the dispatcher's queries.
-    var openSlots: Set<Int32> = []
+    var openSlots = SlotSet()
     /// W3: the connection needs re-authorisation: nothing is due until a write succeeds again.
     public var needsReauthorisation = false
     /// W4: writes paused until this time (nil: paused until resumed) when `paused`.
@@ -54,9 +54,9 @@ public struct Outbox: Sendable, Hashable, Codable {
     /// Sync keys of the writes not final.
     public var open: Set<String> { Set(openSlots.map { entries.keys[Int($0)] }) }
 
-    /// The writes not final, in no particular order: read by slot, without building ``open``
-    /// and looking each key up again.
-    public var openEntries: LazyMapSequence<Set<Int32>, Entry> { openSlots.lazy.map { entries.values[Int($0)] } }
+    /// The writes not final, in the order they were first planned: read by slot, without
+    /// building ``open`` and looking each key up again.
+    public var openEntries: LazyMapSequence<SlotSet, Entry> { openSlots.lazy.map { entries.values[Int($0)] } }
 
     /// Adds a plan's writes; an identical write already planned or written is left as it is.
     public mutating func evolve(_ plan: ActivityPlanned, previousKeys: [String], at position: UInt64) {
@@ -243,7 +243,7 @@ extension Outbox {
         }
         let byKey = try c.decode([String: Entry].self, forKey: .entries)
         entries = KeyedEntries(byKey, order: []) { (byKey[$0]!.plannedAt, $0) < (byKey[$1]!.plannedAt, $1) }
-        openSlots = Set(try c.decode([String].self, forKey: .open).compactMap { entries.slot(of: $0).map(Int32.init) })
+        openSlots = SlotSet(try c.decode([String].self, forKey: .open).compactMap { entries.slot(of: $0).map(Int32.init) })
         needsReauthorisation = try c.decode(Bool.self, forKey: .needsReauthorisation)
         paused = try c.decode(Bool.self, forKey: .paused)
         pausedUntil = try c.decodeIfPresent(Timestamp.self, forKey: .pausedUntil)
