@@ -63,8 +63,9 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     public var keepsPlans = true
     /// Activity ids in log order.
     public var order: [String] { entries.keys }
-    /// User id -> slots of its activities in ``entries``, in log order.
-    public var byUser: [String: [Int32]] = [:]
+    /// User id -> slots of its activities in ``entries``, in log order (a ``KeyedEntries``:
+    /// looked up for every activity, where a `Dictionary` would SipHash the id each time).
+    public var byUser = KeyedEntries<[Int32]>()
     /// Normalised address -> slots of the activities that concern it, in log order (a
     /// ``KeyedEntries``: addresses are as many as the people written to, and looked up per activity).
     public var byRecipient = KeyedEntries<[Int32]>()
@@ -105,7 +106,8 @@ public struct ActivityLog: Sendable, Hashable, Codable {
         }
         swap(&recipientIndex, &byRecipient)
         guard inserted else { return }
-        byUser[activity.userId, default: []].append(s)
+        let (u, _) = byUser.slot(of: activity.userId) { [] }
+        byUser.values[u].append(s)
         advance(to: activity.occurredAt.millisecondsSinceEpoch)
     }
 
@@ -204,7 +206,7 @@ extension ActivityLog {
         try c.encode(keepsPlans, forKey: .keepsPlans)
         try c.encode(order, forKey: .order)
         try c.encode(ids(byUser), forKey: .byUser)
-        try c.encode(ids(Dictionary(uniqueKeysWithValues: byRecipient.lazy.map { ($0.key, $0.value) })), forKey: .byRecipient)
+        try c.encode(ids(byRecipient), forKey: .byRecipient)
         try c.encode(ids(waiting), forKey: .waiting)
         try c.encode(watermark, forKey: .watermark)
         try c.encode(lastPrune, forKey: .lastPrune)
@@ -216,7 +218,7 @@ extension ActivityLog {
         let order = try c.decode([String].self, forKey: .order)
         entries = KeyedEntries(byId, order: order) { byId[$0]!.activityPosition < byId[$1]!.activityPosition }
         keepsPlans = try c.decode(Bool.self, forKey: .keepsPlans)
-        byUser = slots(try c.decode([String: [String]].self, forKey: .byUser))
+        byUser = KeyedEntries(slots(try c.decode([String: [String]].self, forKey: .byUser)), order: [])
         byRecipient = KeyedEntries(slots(try c.decode([String: [String]].self, forKey: .byRecipient)), order: [])
         waiting = slots(try c.decode([String: [String]].self, forKey: .waiting))
         watermark = try c.decode(Int64.self, forKey: .watermark)
@@ -225,6 +227,10 @@ extension ActivityLog {
 
     private func ids(_ index: [String: [Int32]]) -> [String: [String]] {
         index.mapValues { $0.map { entries.keys[Int($0)] } }
+    }
+
+    private func ids(_ index: KeyedEntries<[Int32]>) -> [String: [String]] {
+        ids(Dictionary(uniqueKeysWithValues: index.lazy.map { ($0.key, $0.value) }))
     }
 
     /// Ids to slots; an id with no entry (never written so) is dropped.

@@ -70,12 +70,15 @@ public struct KnownRecords: Sendable, Hashable, Codable {
         public var position: UInt64
     }
 
-    public var people: [String: Person] = [:]
-    public var accounts: [String: SimpleRecord] = [:]
-    public var users: [String: SimpleRecord] = [:]
-    public var opportunities: [String: Opportunity] = [:]
-    public var contactRoles: [String: ContactRole] = [:]
-    public var customRecords: [String: CustomRecord] = [:]
+    // The records by canonical id. ``KeyedEntries`` rather than dictionaries: a change is looked
+    // up and stored back by id, and a `Dictionary` SipHashes the id each time (measured: about
+    // 730 instructions a lookup, 3% of a replay's). Records are never removed, only marked deleted.
+    public var people = KeyedEntries<Person>()
+    public var accounts = KeyedEntries<SimpleRecord>()
+    public var users = KeyedEntries<SimpleRecord>()
+    public var opportunities = KeyedEntries<Opportunity>()
+    public var contactRoles = KeyedEntries<ContactRole>()
+    public var customRecords = KeyedEntries<CustomRecord>()
     /// Normalised email -> Lead/Contact ids (R1), including records merged away (R4 follows them).
     public var emailIndex: [String: [String]] = [:]
     /// Contact id -> contact role ids.
@@ -134,7 +137,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
         case "Lead", "Contact":
             let kind: PersonKind = change.object == "Lead" ? .lead : .contact
             var p: Person
-            let index = people.index(forKey: id)
+            let index = people.slot(of: id)
             if let index {
                 p = people.values[index]
             } else {
@@ -152,7 +155,7 @@ public struct KnownRecords: Sendable, Hashable, Codable {
             let stamp = stamp()
             if stamp > 0 { p.modifiedAt = max(p.modifiedAt, stamp) }
             p.isDeleted = deleted ? true : (change.changeType == .undelete ? false : p.isDeleted)
-            if let index { people.values[index] = p } else { people[id] = p }
+            if let index { people.values[index] = p } else { people.append(p, forKey: id) }
             let newEmail = p.email.map(EmailAddress.normalizedQuickly)
             if oldEmail != newEmail {
                 if let o = oldEmail { emailIndex[o]?.removeAll { $0 == id }; if emailIndex[o]?.isEmpty == true { emailIndex[o] = nil } }

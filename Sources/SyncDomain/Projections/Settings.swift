@@ -15,6 +15,8 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
     /// A role's settings with the user's own overrides applied where the role allows it.
     public struct EffectiveRole: Sendable, Hashable, Codable {
         public var roleName: String
+
+        mutating func nameInPlace() -> String { roleName }
         public var log: Logging
         public var firstOnly: Bool
         public var syncUnresolved: Bool
@@ -35,6 +37,8 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
         public var salesforceUserId: String
         public var timeZone: String
         public var role: EffectiveRole?
+
+        mutating func roleNameInPlace() -> String? { role?.nameInPlace() }
     }
 
     public var workspace: String
@@ -42,7 +46,8 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
     public var excludedAddresses: Set<String>
     public var excludedDomains: Set<String>
     public var systemLocalParts: Set<String>
-    public var users: [String: User]
+    /// By user id (a ``KeyedEntries``: looked up for every plan the log holds, L4).
+    public var users: KeyedEntries<User>
     /// Normalised workspace-user email -> user id (E3).
     public var userByEmail: [String: String]
     public var syncKeyField: String
@@ -63,7 +68,7 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
         defaultRole = c.defaultRole
         let templates = SubjectTemplates(c.subjectTemplates)
         subjectTemplates = templates.isEmpty ? nil : templates
-        var users: [String: User] = [:]
+        var users = KeyedEntries<User>()
         var byEmail: [String: String] = [:]
         for u in c.users {
             let roleName = u.role ?? c.defaultRole
@@ -85,12 +90,22 @@ public struct WorkspacePolicy: Sendable, Hashable, Codable {
                     custom: s.relatedObjects.custom.map { CustomLink(object: $0.object, lookupFields: $0.lookupFields) },
                     userOverridesApplied: applied)
             }
-            users[u.id] = User(id: u.id, email: u.email, salesforceUserId: SalesforceIdentifier.canonical(u.salesforceUserId),
-                               timeZone: u.timeZone, role: role)
+            let user = User(id: u.id, email: u.email, salesforceUserId: SalesforceIdentifier.canonical(u.salesforceUserId),
+                            timeZone: u.timeZone, role: role)
+            let (slot, inserted) = users.slot(of: u.id) { user }
+            if !inserted { users.values[slot] = user }  // a repeated id: the last one stands
             byEmail[EmailAddress.normalize(u.email)] = u.id
         }
         self.users = users
         self.userByEmail = byEmail
+    }
+
+    /// The name of the role in force for `userId` (L4), read in place (hence `mutating`, changing
+    /// nothing): `users[userId]?.role?.roleName` copies the whole user out (its strings and
+    /// role, ~180 instructions) to read one name.
+    mutating func roleName(ofUser userId: String) -> String? {
+        guard let i = users.slot(of: userId) else { return nil }
+        return users.values[i].roleNameInPlace()
     }
 
     /// X1/X2 for one address: the rule and the sentence, or nil when the address may sync.

@@ -151,7 +151,7 @@ extension WorkspaceState {
                 return
             }
             let (previous, user) = activityLog.entries.values[slot].beforePlan()
-            let role = settings.current?.users[user]?.role?.roleName
+            let role = settings.current?.roleName(ofUser: user)
             outbox.evolve(p, previousKeys: previous, at: position)
             activityLog.evolve(p, slot: slot, role: role, at: position)
             calendarOrder.planned(p.activityId)
