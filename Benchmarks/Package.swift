@@ -39,7 +39,8 @@ let suites: [Target] = [
     ),
     benchmarkSuite(
         "PlannerBenchmarks",
-        dependencies: [.product(name: "SyncDomain", package: "synclog"), .product(name: "SyncWorkloads", package: "synclog")]
+        dependencies: [.product(name: "SyncDomain", package: "synclog"), .product(name: "SyncWorkloads", package: "synclog"), "HeapStats"],
+        exclude: ["HeapStats"]
     ),
     benchmarkSuite(
         "EmulatorBenchmarks",
@@ -66,6 +67,8 @@ let baselines: [Target] = [
         path: "EventLogBenchmarks/LMDBBaseline",
         linkerSettings: [.linkedLibrary("lmdb")]
     ),
+    // The heap in use (glibc's mallinfo2) for PlannerBenchmarks' state-size metric.
+    .target(name: "HeapStats", path: "PlannerBenchmarks/HeapStats"),
 ]
 
 let package = Package(

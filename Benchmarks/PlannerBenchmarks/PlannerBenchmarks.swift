@@ -1,74 +1,62 @@
 import Benchmark
+import Foundation
+import HeapStats
 import SyncDomain
 import SyncWorkloads
 
-/// The projectors and the planner over a generated workspace log (SyncWorkloads),
-/// beside a raw baseline that only switches on each event (the floor of any fold).
-/// The 1M-event / 100k-record figures of the issue come from the same code with
-/// `events = 1_000_000, records = 100_000` (see the report; memory grows with
-/// records and activities).
+/// The projectors over a generated workspace log of 1M events with 100k known records (the
+/// issue's size), read back as replay reads it: each event binary-encoded as in the log and
+/// decoded with `EventDecoder`. Beside it, the same with the decode measured, a raw baseline that
+/// only switches on each event (the floor of any fold), and the live loop (planner + projectors).
+///
+/// Throughput is events per second (`scalingFactor: .mega`, so "1M" iterations per run).
+/// "State (heap MB)" is the heap the fold's state holds when done (glibc's in-use bytes after
+/// minus before); resident peak also counts the log held in memory for the fold.
+///
+/// Another size: `SYNCLOG_BENCH_EVENTS=2000000 SYNCLOG_BENCH_RECORDS=100000` (names keep saying
+/// 1M). The generated log is cached in the temp directory (one file per size) and made again
+/// when the benchmark binary is newer than it, since package-benchmark runs every benchmark in
+/// a process of its own.
 let benchmarks: @Sendable () -> Void = {
+    let stateHeap = BenchmarkMetric.custom("State (heap MB)", polarity: .prefersSmaller, useScalingFactor: false)
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
-        timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(30), maxIterations: 5)
+        metrics: [.wallClock, .throughput, .peakMemoryResident, stateHeap],
+        timeUnits: .milliseconds, warmupIterations: 1, scalingFactor: .mega, maxDuration: .seconds(30), maxIterations: 5)
 
-    let events: UInt64 = 200_000
-    let records = 20_000
-    let shape = WorkspaceWorkload.Shape(
-        seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
-        customRecords: records / 20, activities: Int.max / 4, meanGapMilliseconds: 2_000)
+    let size = PlannerLog.Size.fromEnvironment()
 
-    nonisolated(unsafe) var cached: [EventEnvelope]? = nil
-    func log() -> [EventEnvelope] {
-        if let c = cached { return c }
-        var loop = SyncLoop(keepEvents: true)
-        var random = SeededRandom(seed: 5)
-        var inputs = 0
-        for e in WorkspaceWorkload(shape) {
-            loop.append(e)
-            inputs += 1
-            if inputs % 200 == 0 { loop.dispatch(at: e.recordedAt, workspace: "acme", random: &random) }
-            if loop.lastPosition >= events { break }
-        }
-        cached = loop.events
-        return loop.events
-    }
-
-    Benchmark("Fold (replay, audit on): 200k events, 20k records", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let all = log()
+    func fold(_ auditPlansInMemory: Bool, _ benchmark: Benchmark) {
+        let all = PlannerLog.decoded(size)
+        let before = synclog_heap_in_use()
         benchmark.startMeasurement()
-        var state = SyncState.initial
+        var state = SyncState(auditPlansInMemory: auditPlansInMemory)
         for (i, e) in all.enumerated() { state.evolve(e, at: UInt64(i + 1)) }
         benchmark.stopMeasurement()
-        blackHole(state.eventsApplied)
+        benchmark.measurement(stateHeap, (synclog_heap_in_use() - before) >> 20)
+        precondition(state.eventsApplied == UInt64(all.count))
+        blackHole(state)
     }
 
-    Benchmark("Fold (replay, plans kept in the log only): 200k events, 20k records", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let all = log()
-        benchmark.startMeasurement()
-        var state = SyncState(auditPlansInMemory: false)
-        for (i, e) in all.enumerated() { state.evolve(e, at: UInt64(i + 1)) }
-        benchmark.stopMeasurement()
-        blackHole(state.eventsApplied)
-    }
+    Benchmark("Fold (replay, audit on): 1M events, 100k records") { fold(true, $0) }
 
-    Benchmark("Live loop (generate, fold, plan, dispatch): 200k events", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("Fold (replay, plans kept in the log only): 1M events, 100k records") { fold(false, $0) }
+
+    Benchmark("Decode + fold (replay, audit on): 1M log records, 100k records") { benchmark in
+        let records = PlannerLog.records(size)
+        let before = synclog_heap_in_use()
         benchmark.startMeasurement()
-        var loop = SyncLoop(keepEvents: false)
-        var random = SeededRandom(seed: 5)
-        var inputs = 0
-        for e in WorkspaceWorkload(shape) {
-            loop.append(e)
-            inputs += 1
-            if inputs % 200 == 0 { loop.dispatch(at: e.recordedAt, workspace: "acme", random: &random) }
-            if loop.lastPosition >= events { break }
+        let decoder = EventDecoder()
+        var state = SyncState()
+        for (i, bytes) in records.enumerated() {
+            bytes.withUnsafeBytes { state.evolve(try! decoder.decode($0), at: UInt64(i + 1)) }
         }
         benchmark.stopMeasurement()
-        blackHole(loop.lastPosition)
+        benchmark.measurement(stateHeap, (synclog_heap_in_use() - before) >> 20)
+        blackHole(state)
     }
 
-    Benchmark("Baseline: switch on every event (no state): 200k events", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let all = log()
+    Benchmark("Baseline: switch on every event (no state): 1M events") { benchmark in
+        let all = PlannerLog.decoded(size)
         benchmark.startMeasurement()
         var counts = [Int](repeating: 0, count: 4)
         for e in all {
@@ -81,5 +69,113 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         blackHole(counts)
+    }
+
+    Benchmark(
+        "Live loop (generate, fold, plan, dispatch): 1M events, 100k records",
+        configuration: .init(warmupIterations: 0, maxIterations: 2)
+    ) { benchmark in
+        benchmark.startMeasurement()
+        let loop = PlannerLog.live(size, keepEvents: false)
+        benchmark.stopMeasurement()
+        blackHole(loop.lastPosition)
+    }
+}
+
+/// The generated log, made once per size by the live loop and kept as log records.
+enum PlannerLog {
+    struct Size {
+        var events: Int
+        var records: Int
+
+        static func fromEnvironment() -> Size {
+            let env = ProcessInfo.processInfo.environment
+            return Size(
+                events: env["SYNCLOG_BENCH_EVENTS"].flatMap(Int.init) ?? 1_000_000,
+                records: env["SYNCLOG_BENCH_RECORDS"].flatMap(Int.init) ?? 100_000)
+        }
+
+        var shape: WorkspaceWorkload.Shape {
+            WorkspaceWorkload.Shape(
+                seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
+                customRecords: records / 20, activities: Int.max / 4, meanGapMilliseconds: 2_000)
+        }
+    }
+
+    /// Activities, record changes and the decisions that follow (plans, dispatch outcomes), as
+    /// the worker appends them: a dispatch every 200 inputs.
+    static func live(_ size: Size, keepEvents: Bool) -> SyncLoop {
+        var loop = SyncLoop(keepEvents: keepEvents)
+        var random = SeededRandom(seed: 5)
+        var inputs = 0
+        for e in WorkspaceWorkload(size.shape) {
+            loop.append(e)
+            inputs += 1
+            if inputs % 200 == 0 { loop.dispatch(at: e.recordedAt, workspace: "acme", random: &random) }
+            if loop.lastPosition >= size.events { break }
+        }
+        return loop
+    }
+
+    nonisolated(unsafe) private static var cachedRecords: [[UInt8]]?
+    nonisolated(unsafe) private static var cachedDecoded: [EventEnvelope]?
+
+    /// The log records (binary), from the cache file when it is newer than this binary.
+    static func records(_ size: Size) -> [[UInt8]] {
+        if let cachedRecords { return cachedRecords }
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("synclog-planner-bench-\(size.events)-\(size.records).log").path
+        let made: [[UInt8]]
+        if let kept = read(file) {
+            made = kept
+        } else {
+            made = live(size, keepEvents: true).events.prefix(size.events).map { $0.binaryEncoded() }
+            write(made, to: file)
+        }
+        cachedRecords = made
+        return made
+    }
+
+    /// The records decoded as replay decodes them (one `EventDecoder` for the scan).
+    static func decoded(_ size: Size) -> [EventEnvelope] {
+        if let cachedDecoded { return cachedDecoded }
+        let decoder = EventDecoder()
+        let all = records(size).map { bytes in bytes.withUnsafeBytes { try! decoder.decode($0) } }
+        cachedRecords = nil
+        cachedDecoded = all
+        return all
+    }
+
+    /// Length-prefixed records (4 bytes little-endian each).
+    private static func write(_ records: [[UInt8]], to file: String) {
+        var out: [UInt8] = []
+        out.reserveCapacity(records.reduce(0) { $0 + $1.count + 4 })
+        for r in records {
+            withUnsafeBytes(of: UInt32(r.count).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: r)
+        }
+        FileManager.default.createFile(atPath: file + ".tmp", contents: Data(out))
+        _ = rename(file + ".tmp", file)
+    }
+
+    private static func read(_ file: String) -> [[UInt8]]? {
+        let fm = FileManager.default
+        guard let logDate = (try? fm.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+            let binary = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+            let binaryDate = (try? fm.attributesOfItem(atPath: binary))?[.modificationDate] as? Date,
+            logDate > binaryDate, let data = fm.contents(atPath: file)
+        else { return nil }
+        var records: [[UInt8]] = []
+        let ok = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            var i = 0
+            while i + 4 <= raw.count {
+                let n = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+                guard i + 4 + n <= raw.count else { return false }
+                records.append(Array(raw[(i + 4)..<(i + 4 + n)]))
+                i += 4 + n
+            }
+            return i == raw.count
+        }
+        return ok ? records : nil
     }
 }
