@@ -27,7 +27,7 @@ public struct SlotSet: Sendable, Sequence {
 
     public func contains(_ slot: Int32) -> Bool {
         let w = Int(slot) >> 6
-        return w < words.count && words[w] & (1 << UInt64(slot & 63)) != 0
+        return slot >= 0 && w < words.count && words[w] & (1 << UInt64(slot & 63)) != 0
     }
 
     public mutating func insert(_ slot: Int32) {
