@@ -82,3 +82,29 @@ public struct SyncLoop: Sendable {
         }
     }
 }
+
+extension SyncLoop {
+    /// The worker's loop over a generated workspace, as the benchmarks replay it: every event of
+    /// `workload` appended with the decisions that follow, the simulated org answering the due
+    /// writes every `dispatchEvery` inputs and once more when the workload ends. Stops as soon as
+    /// the log holds `maximumEvents` events (decisions included).
+    public static func run(
+        _ workload: WorkspaceWorkload, maximumEvents: Int = .max, dispatchEvery: Int = 200, seed: UInt64 = 5,
+        keepEvents: Bool = true, onAppend: (@Sendable (UInt64, EventEnvelope) -> Void)? = nil
+    ) -> SyncLoop {
+        var loop = SyncLoop(keepEvents: keepEvents)
+        loop.onAppend = onAppend
+        var random = SeededRandom(seed: seed)
+        var inputs = 0
+        var last: Timestamp?
+        for e in workload {
+            loop.append(e)
+            last = e.recordedAt
+            inputs += 1
+            if inputs % dispatchEvery == 0 { loop.dispatch(at: e.recordedAt, workspace: workload.shape.workspace, random: &random) }
+            if loop.lastPosition >= maximumEvents { return loop }
+        }
+        if let last { loop.dispatch(at: last, workspace: workload.shape.workspace, random: &random) }
+        return loop
+    }
+}

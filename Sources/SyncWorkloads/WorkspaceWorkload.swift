@@ -26,11 +26,16 @@ public struct WorkspaceWorkload: Sequence, Sendable {
         public var activityDateTimeField = true
         /// Mean milliseconds between activities.
         public var meanGapMilliseconds: Int64 = 1_500
+        /// Updates of records already known, per 100 activities, on top of the record changes
+        /// above: a Contact renamed (same address) or an Account renamed. They add events but no
+        /// records and no messages, so a fold's state should not grow with them.
+        public var recordUpdatesPer100Activities = 0
 
         public init(
             seed: UInt64 = 42, workspace: String = "acme", users: Int = 20, accounts: Int = 1_000, contactsPerAccount: Int = 5,
             leads: Int = 2_000, opportunitiesPerAccount: Int = 1, customRecords: Int = 500, activities: Int = 10_000,
-            sharedActivities: Bool = false, activityDateTimeField: Bool = true, meanGapMilliseconds: Int64 = 1_500
+            sharedActivities: Bool = false, activityDateTimeField: Bool = true, meanGapMilliseconds: Int64 = 1_500,
+            recordUpdatesPer100Activities: Int = 0
         ) {
             self.seed = seed
             self.workspace = workspace
@@ -44,6 +49,7 @@ public struct WorkspaceWorkload: Sequence, Sendable {
             self.sharedActivities = sharedActivities
             self.activityDateTimeField = activityDateTimeField
             self.meanGapMilliseconds = meanGapMilliseconds
+            self.recordUpdatesPer100Activities = recordUpdatesPer100Activities
         }
 
         /// Records the org starts with.
@@ -98,11 +104,17 @@ public struct WorkspaceWorkload: Sequence, Sendable {
         var nextLead: Int
         var converted = 0
         var taskEdits: [(ActivityTask, String)] = []
+        /// Record updates owed (hundredths), from `recordUpdatesPer100Activities`, drawn from
+        /// a generator of their own so the activities are the same with or without them.
+        var updatesOwed = 0
+        var updatesMade = 0
+        var updateRandom: SeededRandom
 
         init(shape: Shape, workload: WorkspaceWorkload) {
             self.shape = shape
             self.workload = workload
             random = SeededRandom(seed: shape.seed)
+            updateRandom = SeededRandom(seed: shape.seed ^ 0x5eed_0f_da7e5)
             time = Timestamp(rfc3339: "2026-11-01T08:00:00Z")!
             nextContact = shape.accounts * shape.contactsPerAccount
             nextLead = shape.leads
@@ -121,6 +133,13 @@ public struct WorkspaceWorkload: Sequence, Sendable {
             activityIndex += 1
             time = time.adding(milliseconds: Int64(random.below(Int(2 * shape.meanGapMilliseconds) + 1)))
             if activityIndex % 50 == 0, let change = recordChange() { pending.append(change) }
+            updatesOwed += shape.recordUpdatesPer100Activities
+            var updates = 0
+            while updatesOwed >= 100 {
+                updatesOwed -= 100
+                updates += 1
+                pending.append(recordUpdate(stamped: time.adding(milliseconds: Int64(updates))))
+            }
             return makeActivity()
         }
 
@@ -201,6 +220,25 @@ public struct WorkspaceWorkload: Sequence, Sendable {
             default:
                 return nil
             }
+        }
+
+        /// A known Contact or Account renamed: an event about a record already held, which changes
+        /// no address, owner or relation. The new names are as short as the old ones (up to 15
+        /// bytes, which Swift keeps inline), so a state holding them is no bigger.
+        mutating func recordUpdate(stamped: Timestamp) -> EventEnvelope {
+            let ws = shape.workspace
+            updatesMade += 1
+            if updatesMade % 3 == 0 {
+                let a = updateRandom.below(shape.accounts)
+                return Fixtures.change("Account", [("Id", .string(Fixtures.id("001", a))), ("Name", .string("A\(a)-\(updatesMade % 100)")),
+                                                   ("SystemModstamp", Fixtures.stamp(stamped))],
+                                       type: .update, workspace: ws, at: time, eventId: "sf/\(ws)/rename/\(updatesMade)")
+            }
+            let c = updateRandom.below(shape.accounts * shape.contactsPerAccount)
+            return Fixtures.change("Contact", [("Id", .string(Fixtures.id("003", c))), ("Email", .string(workload.contactEmail(c))),
+                                               ("LastName", .string("C\(c)-\(updatesMade % 100)")), ("SystemModstamp", Fixtures.stamp(stamped)),
+                                               ("AccountId", .string(Fixtures.id("001", c / shape.contactsPerAccount)))],
+                                   type: .update, workspace: ws, at: time, eventId: "sf/\(ws)/rename/\(updatesMade)")
         }
 
         // MARK: activities

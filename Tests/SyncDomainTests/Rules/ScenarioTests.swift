@@ -77,4 +77,30 @@ struct ScenarioTests {
         }
         #expect(ws.activityLog.entries.values.contains { $0.planPositions.count > 1 })
     }
+
+    @Test("updates of known records add events, not records, activities or writes: what the state grows with")
+    func recordUpdatesAddOnlyEvents() {
+        var shape = WorkspaceWorkload.Shape(seed: 77, users: 8, accounts: 60, contactsPerAccount: 4, leads: 80, customRecords: 20,
+                                            activities: 2_000, meanGapMilliseconds: 60_000)
+        let plain = SyncLoop.run(WorkspaceWorkload(shape))
+        shape.recordUpdatesPer100Activities = 250
+        let updated = SyncLoop.run(WorkspaceWorkload(shape))
+
+        let renames = updated.events.filter { $0.id.rawValue.hasPrefix("sf/acme/rename/") }
+        #expect(renames.count == 5_000)
+        for e in renames {
+            guard case .salesforceRecordChanged(let c) = e.event else { Issue.record("\(e.id) is not a record change"); continue }
+            #expect(c.changeType == .update)
+        }
+        let a = plain.state.workspace("acme"), b = updated.state.workspace("acme")
+        // The same activities, planned the same way, for the same records.
+        #expect(b.activityLog.entries.keys == a.activityLog.entries.keys)
+        #expect(b.activityLog.entries.values.map(\.plannedStatus) == a.activityLog.entries.values.map(\.plannedStatus))
+        #expect(Set(b.outbox.entries.keys) == Set(a.outbox.entries.keys))
+        #expect(b.records.people.count == a.records.people.count)
+        #expect(b.records.accounts.count == a.records.accounts.count)
+        // Every update was about a record already known.
+        #expect(b.records.inconsistentObjects == a.records.inconsistentObjects)
+        #expect(updated.lastPosition >= plain.lastPosition + 5_000)
+    }
 }
