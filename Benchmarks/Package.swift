@@ -35,6 +35,7 @@ let suites: [Target] = [
         dependencies: [
             .product(name: "EventLog", package: "synclog"), .product(name: "SyncDomain", package: "synclog"),
             .product(name: "SyncStore", package: "synclog"), .product(name: "SyncWorkloads", package: "synclog"),
+            "HeapStats",
         ]
     ),
     benchmarkSuite(
@@ -67,7 +68,8 @@ let baselines: [Target] = [
         path: "EventLogBenchmarks/LMDBBaseline",
         linkerSettings: [.linkedLibrary("lmdb")]
     ),
-    // The heap in use (glibc's mallinfo2) for PlannerBenchmarks' state-size metric.
+    // The heap in use (glibc's mallinfo2) for the state-size metrics of PlannerBenchmarks and
+    // ReplayBenchmarks.
     .target(name: "HeapStats", path: "PlannerBenchmarks/HeapStats"),
 ]
 

@@ -16,12 +16,22 @@ import SyncWorkloads
 /// while a fold of events decoded beforehand shares their strings and plan bytes, already
 /// counted before the fold. Resident peak also counts the log held in memory for the fold.
 ///
-/// Another size: `SYNCLOG_BENCH_EVENTS=2000000 SYNCLOG_BENCH_RECORDS=100000` (names keep saying
-/// 1M). The generated log is cached in the temp directory (one file per size) and made again
-/// when the benchmark binary is newer than it, since package-benchmark runs every benchmark in
-/// a process of its own.
+/// Other sizes, to see what the state grows with (the names say the size):
+/// - `SYNCLOG_BENCH_EVENTS=2000000`: twice the events, so twice the activities;
+/// - `SYNCLOG_BENCH_RECORDS=200000`: twice the known records;
+/// - `SYNCLOG_BENCH_ACTIVITIES=N` stops the workload after N activities, and
+///   `SYNCLOG_BENCH_UPDATES=K` adds K updates of known records per 100 activities: with
+///   `SYNCLOG_BENCH_EVENTS=2000000 SYNCLOG_BENCH_ACTIVITIES=297000 SYNCLOG_BENCH_UPDATES=340` the
+///   log has the 1M log's activities and records with about 1M more events.
+///
+/// The generated log is cached in the temp directory (one file per size) and made again when
+/// the benchmark binary is newer than it, since package-benchmark runs every benchmark in a
+/// process of its own.
 let benchmarks: @Sendable () -> Void = {
     let stateHeap = BenchmarkMetric.custom("State (heap MB)", polarity: .prefersSmaller, useScalingFactor: false)
+    let partHeaps = ["known records", "outbox", "activity log", "engagement"].map {
+        BenchmarkMetric.custom("  of it \($0) (MB)", polarity: .prefersSmaller, useScalingFactor: false)
+    }
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident, stateHeap],
         timeUnits: .nanoseconds, warmupIterations: 1, scalingFactor: .mega, maxDuration: .seconds(30), maxIterations: 5)
@@ -40,25 +50,44 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(state)
     }
 
-    Benchmark("Fold (replay, audit on): 1M events, 100k records") { fold(true, $0) }
+    Benchmark("Fold (replay, audit on): \(size)") { fold(true, $0) }
 
-    Benchmark("Fold (replay, plans kept in the log only): 1M events, 100k records") { fold(false, $0) }
+    Benchmark("Fold (replay, plans kept in the log only): \(size)") { fold(false, $0) }
 
-    Benchmark("Decode + fold (replay, audit on): 1M log records, 100k records") { benchmark in
+    /// The state's heap, and each big projector's part of it: the heap freed when that projector
+    /// is reset (its storage is not shared, so resetting frees it).
+    func decodeAndFold(_ auditPlansInMemory: Bool, _ benchmark: Benchmark) {
         let records = PlannerLog.records(size)
         let before = synclog_heap_in_use()
         benchmark.startMeasurement()
         let decoder = EventDecoder()
-        var state = SyncState()
+        var state = SyncState(auditPlansInMemory: auditPlansInMemory)
         for (i, bytes) in records.enumerated() {
             bytes.withUnsafeBytes { state.evolve(try! decoder.decode($0), at: UInt64(i + 1)) }
         }
         benchmark.stopMeasurement()
         benchmark.measurement(stateHeap, (synclog_heap_in_use() - before) >> 20)
+        let resets: [(inout WorkspaceState) -> Void] = [
+            { $0.records = .initial }, { $0.outbox = .initial }, { $0.activityLog = .initial }, { $0.engagement = .initial },
+        ]
+        for (metric, reset) in zip(partHeaps, resets) {
+            let held = synclog_heap_in_use()
+            for key in Array(state.workspaces.keys) { reset(&state.workspaces[key]!) }
+            benchmark.measurement(metric, (held - synclog_heap_in_use()) >> 20)
+        }
         blackHole(state)
     }
 
-    Benchmark("Baseline: switch on every event (no state): 1M events") { benchmark in
+    Benchmark("Decode + fold (replay, audit on): \(size)", configuration: .init(metrics: [.wallClock, .peakMemoryResident, stateHeap] + partHeaps)) {
+        decodeAndFold(true, $0)
+    }
+
+    Benchmark("Decode + fold (replay, plans kept in the log only): \(size)",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident, stateHeap] + partHeaps)) {
+        decodeAndFold(false, $0)
+    }
+
+    Benchmark("Baseline: switch on every event (no state): \(size)") { benchmark in
         let all = PlannerLog.decoded(size)
         benchmark.startMeasurement()
         var counts = [Int](repeating: 0, count: 4)
@@ -75,7 +104,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark(
-        "Live loop (generate, fold, plan, dispatch): 1M events, 100k records",
+        "Live loop (generate, fold, plan, dispatch): \(size)",
         configuration: .init(warmupIterations: 0, maxIterations: 2)
     ) { benchmark in
         benchmark.startMeasurement()
@@ -87,37 +116,50 @@ let benchmarks: @Sendable () -> Void = {
 
 /// The generated log, made once per size by the live loop and kept as log records.
 enum PlannerLog {
-    struct Size {
+    struct Size: CustomStringConvertible {
+        /// At most this many events (fewer when `activities` ends the workload first).
         var events: Int
         var records: Int
+        var activities: Int?
+        var updatesPer100Activities: Int
 
         static func fromEnvironment() -> Size {
             let env = ProcessInfo.processInfo.environment
             return Size(
                 events: env["SYNCLOG_BENCH_EVENTS"].flatMap(Int.init) ?? 1_000_000,
-                records: env["SYNCLOG_BENCH_RECORDS"].flatMap(Int.init) ?? 100_000)
+                records: env["SYNCLOG_BENCH_RECORDS"].flatMap(Int.init) ?? 100_000,
+                activities: env["SYNCLOG_BENCH_ACTIVITIES"].flatMap(Int.init),
+                updatesPer100Activities: env["SYNCLOG_BENCH_UPDATES"].flatMap(Int.init) ?? 0)
         }
 
         var shape: WorkspaceWorkload.Shape {
             WorkspaceWorkload.Shape(
                 seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
-                customRecords: records / 20, activities: Int.max / 4, meanGapMilliseconds: 2_000)
+                customRecords: records / 20, activities: activities ?? Int.max / 4, meanGapMilliseconds: 2_000,
+                recordUpdatesPer100Activities: updatesPer100Activities)
+        }
+
+        var description: String {
+            var s = "\(Self.short(events)) events, \(Self.short(records)) records"
+            if let activities { s += ", at most \(Self.short(activities)) activities" }
+            if updatesPer100Activities > 0 { s += ", \(updatesPer100Activities) record updates per 100 activities" }
+            return s
+        }
+
+        /// The file name part that tells one cached log from another.
+        var fileTag: String { "\(events)-\(records)-\(activities ?? 0)-\(updatesPer100Activities)" }
+
+        private static func short(_ n: Int) -> String {
+            if n >= 1_000_000, n % 100_000 == 0 { return n % 1_000_000 == 0 ? "\(n / 1_000_000)M" : "\(Double(n) / 1e6)M" }
+            if n >= 1_000, n % 1_000 == 0 { return "\(n / 1_000)k" }
+            return "\(n)"
         }
     }
 
     /// Activities, record changes and the decisions that follow (plans, dispatch outcomes), as
     /// the worker appends them: a dispatch every 200 inputs.
     static func live(_ size: Size, keepEvents: Bool) -> SyncLoop {
-        var loop = SyncLoop(keepEvents: keepEvents)
-        var random = SeededRandom(seed: 5)
-        var inputs = 0
-        for e in WorkspaceWorkload(size.shape) {
-            loop.append(e)
-            inputs += 1
-            if inputs % 200 == 0 { loop.dispatch(at: e.recordedAt, workspace: "acme", random: &random) }
-            if loop.lastPosition >= size.events { break }
-        }
-        return loop
+        SyncLoop.run(WorkspaceWorkload(size.shape), maximumEvents: size.events, keepEvents: keepEvents)
     }
 
     nonisolated(unsafe) private static var cachedRecords: [[UInt8]]?
@@ -127,7 +169,7 @@ enum PlannerLog {
     static func records(_ size: Size) -> [[UInt8]] {
         if let cachedRecords { return cachedRecords }
         let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("synclog-planner-bench-\(size.events)-\(size.records).log").path
+            .appendingPathComponent("synclog-planner-bench-\(size.fileTag).log").path
         let made: [[UInt8]]
         if let kept = read(file) {
             made = kept

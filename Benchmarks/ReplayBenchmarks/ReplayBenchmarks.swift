@@ -1,6 +1,7 @@
 import Benchmark
 import EventLog
 import Foundation
+import HeapStats
 import SyncDomain
 import SyncStore
 import SyncWorkloads
@@ -8,6 +9,13 @@ import SyncWorkloads
 /// `synclog replay` over a real LMDB log of 1M events: the raw cursor scan (baseline), scan +
 /// binary decode, and scan + decode + fold (the EventCounts projection), with peak resident
 /// memory. The log is memory-mapped: memory must stay flat however long the log is.
+///
+/// Then the replay the worker does at start: the whole `SyncState` (every projector, audit on)
+/// over the log the worker writes for a generated workspace of 100k records (activities, record
+/// changes, plans, dispatch outcomes; 1M events), from LMDB. Its resident peak is the fold's:
+/// the state it builds plus the map pages a scan holds before releasing them (16 MiB). The
+/// log is generated once and kept (see ``WorkerLog``): run the benchmark twice, and read the
+/// second run, whose process only replays.
 ///
 ///   cd Benchmarks && swift package --disable-sandbox benchmark --target ReplayBenchmarks
 let benchmarks: @Sendable () -> Void = {
@@ -51,6 +59,88 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(state)
         benchmark.stopMeasurement()
         ProcessMemory.report(since: before, label: "replay of \(events) events")
+    }
+
+    let stateHeap = BenchmarkMetric.custom("State (heap MB)", polarity: .prefersSmaller, useScalingFactor: false)
+    Benchmark(
+        "Replay: scan + decode + fold (SyncState, audit on) of the worker's 1M-event log, 100k records",
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .peakMemoryResidentDelta, stateHeap], maxIterations: 3)
+    ) { benchmark in
+        let store = WorkerLog.shared(events: events, records: 100_000)
+        synclog_heap_trim()  // the generator's heap, or the last iteration's state, handed back
+        let before = synclog_heap_in_use()
+        let memoryBefore = ProcessMemory.read()
+        benchmark.startMeasurement()
+        let (state, report) = try store.replay(SyncState.self)
+        benchmark.stopMeasurement()
+        precondition(report.events >= events && UInt64(report.events) == report.lastPosition)
+        benchmark.measurement(stateHeap, (synclog_heap_in_use() - before) >> 20)
+        ProcessMemory.report(since: memoryBefore, label: "SyncState replay of \(events) events")
+        blackHole(state)
+    }
+}
+
+/// The log the worker writes for a generated workspace (``SyncLoop/run(_:maximumEvents:dispatchEvery:seed:keepEvents:onAppend:)``),
+/// written to LMDB as it is made, in batches of 1,000. Kept in the temp directory and used
+/// again while it is newer than this binary: package-benchmark runs each benchmark in a
+/// process of its own, and a process that did not generate the log measures the replay's
+/// resident memory alone (one that did still holds some of the generator's heap).
+enum WorkerLog {
+    nonisolated(unsafe) private static var store: SyncStore?
+
+    static func shared(events: Int, records: Int) -> SyncStore {
+        if let store { return store }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synclog-replay-worker-bench-\(events)-\(records)").path
+        let marker = directory + "/generated"
+        if isNewerThanThisBinary(marker), let kept = try? SyncStore(directory: directory, configuration: .init(durable: false)) {
+            store = kept
+            return kept
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        let made = try! SyncStore(directory: directory, configuration: .init(initialMapSize: 1 << 30, durable: false))
+        let shape = WorkspaceWorkload.Shape(
+            seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
+            customRecords: records / 20, activities: Int.max / 4, meanGapMilliseconds: 2_000)
+        let batch = Batch()
+        let written = SyncLoop.run(WorkspaceWorkload(shape), maximumEvents: events, keepEvents: false) { _, envelope in
+            batch.add(NewEvent(id: envelope.id.rawValue, payload: envelope.binaryEncoded()), to: made)
+        }.lastPosition  // the loop and its state are freed here
+        batch.flush(to: made)
+        precondition(written >= UInt64(events))  // the decisions after the last input come with it
+        FileManager.default.createFile(atPath: marker, contents: Data("\(written)\n".utf8))
+        store = made
+        return made
+    }
+
+    private static func isNewerThanThisBinary(_ file: String) -> Bool {
+        let fm = FileManager.default
+        guard let made = (try? fm.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+            let binary = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+            let built = (try? fm.attributesOfItem(atPath: binary))?[.modificationDate] as? Date
+        else { return false }
+        return made > built
+    }
+
+    /// Events waiting to be appended (the loop's append callback is synchronous).
+    final class Batch: @unchecked Sendable {
+        var pending: [NewEvent] = []
+
+        func add(_ event: NewEvent, to store: SyncStore) {
+            pending.append(event)
+            if pending.count == 1_000 { flush(to: store) }
+        }
+
+        func flush(to store: SyncStore) {
+            guard !pending.isEmpty else { return }
+            let events = pending
+            pending.removeAll(keepingCapacity: true)
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                _ = try! await store.log.append(contentsOf: events)
+                done.signal()
+            }
+            done.wait()
+        }
     }
 }
 

@@ -58,9 +58,13 @@ public struct ActivityLog: Sendable, Hashable, Codable {
     public var entries = KeyedEntries<Entry>()
     /// Keep each activity's latest plan in memory (true), or only its position, the plan
     /// itself being read from the log when `explain` or the activity log need it (false).
-    /// Measured over 1M generated events (PlannerBenchmarks' decode + fold, mallinfo2): the whole
-    /// state holds 662 MB for 297k activities, 300k writes and 100k records, ~2.2 KB per activity
-    /// with plans kept, of which the kept plan (``StoredPlan``, the log's encoding) is ~0.74 KB.
+    /// Measured over generated logs (PlannerBenchmarks' decode + fold, mallinfo2, each projector's
+    /// part as the heap freed when it is reset): with 250k activities and 100k records the state
+    /// holds 501 MB; the activity log is 337 MB (1.35 KB per activity, of which the kept plan,
+    /// ``StoredPlan``, the log's encoding, is 0.77 KB; 145 MB with plans in the log only), the
+    /// outbox 98 MB (0.39 KB per write), known records 58 MB (0.58 KB per record). Twice the
+    /// activities double the first two, twice the records the third; a million more events
+    /// about records already known add 8 MB (records holding strings of their own).
     public var keepsPlans = true
     /// Activity ids in log order.
     public var order: [String] { entries.keys }

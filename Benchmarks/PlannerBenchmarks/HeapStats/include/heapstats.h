@@ -7,4 +7,8 @@
 /// across a fold is what the fold's state holds.
 size_t synclog_heap_in_use(void);
 
+/// Returns the heap's free memory to the system (malloc_trim), so resident memory measured
+/// next starts from what is in use.
+void synclog_heap_trim(void);
+
 #endif
