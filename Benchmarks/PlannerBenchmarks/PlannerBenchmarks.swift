@@ -6,8 +6,9 @@ import SyncWorkloads
 
 /// The projectors over a generated workspace log of 1M events with 100k known records (the
 /// issue's size), read back as replay reads it: each event binary-encoded as in the log and
-/// decoded with `EventDecoder`. Beside it, the same with the decode measured, a raw baseline that
-/// only switches on each event (the floor of any fold), and the live loop (planner + projectors).
+/// decoded with `EventDecoder`. Beside it, the same with the decode measured, the decode alone, a
+/// raw baseline that only switches on each event (the floor of any fold), and the live loop
+/// (planner + projectors).
 ///
 /// Time is per event (`scalingFactor: .mega` over 1M events, in nanoseconds: 1,000 ns is 1M
 /// events/s; package-benchmark would round a throughput in millions to an integer).
@@ -85,6 +86,20 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Decode + fold (replay, plans kept in the log only): \(size)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident, stateHeap] + partHeaps)) {
         decodeAndFold(false, $0)
+    }
+
+    Benchmark("Decode only (replay's EventDecoder, nothing kept): \(size)") { benchmark in
+        let records = PlannerLog.records(size)
+        benchmark.startMeasurement()
+        let decoder = EventDecoder()
+        var plans = 0
+        for bytes in records {
+            bytes.withUnsafeBytes {
+                if case .activityPlanned = try! decoder.decode($0).event { plans += 1 }
+            }
+        }
+        benchmark.stopMeasurement()
+        blackHole(plans)
     }
 
     Benchmark("Baseline: switch on every event (no state): \(size)") { benchmark in
