@@ -148,10 +148,7 @@ enum PlannerLog {
         }
 
         var shape: WorkspaceWorkload.Shape {
-            WorkspaceWorkload.Shape(
-                seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
-                customRecords: records / 20, activities: activities ?? Int.max / 4, meanGapMilliseconds: 2_000,
-                recordUpdatesPer100Activities: updatesPer100Activities)
+            .benchmark(records: records, activities: activities ?? Int.max / 4, recordUpdatesPer100Activities: updatesPer100Activities)
         }
 
         var description: String {

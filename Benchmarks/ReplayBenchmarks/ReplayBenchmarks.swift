@@ -98,11 +98,8 @@ enum WorkerLog {
         }
         try? FileManager.default.removeItem(atPath: directory)
         let made = try! SyncStore(directory: directory, configuration: .init(initialMapSize: 1 << 30, durable: false))
-        let shape = WorkspaceWorkload.Shape(
-            seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
-            customRecords: records / 20, activities: Int.max / 4, meanGapMilliseconds: 2_000)
         let batch = Batch()
-        let written = SyncLoop.run(WorkspaceWorkload(shape), maximumEvents: events, keepEvents: false) { _, envelope in
+        let written = SyncLoop.run(WorkspaceWorkload(.benchmark(records: records)), maximumEvents: events, keepEvents: false) { _, envelope in
             batch.add(NewEvent(id: envelope.id.rawValue, payload: envelope.binaryEncoded()), to: made)
         }.lastPosition  // the loop and its state are freed here
         batch.flush(to: made)

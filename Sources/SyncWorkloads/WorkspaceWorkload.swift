@@ -342,3 +342,15 @@ public struct WorkspaceWorkload: Sequence, Sendable {
         }
     }
 }
+
+extension WorkspaceWorkload.Shape {
+    /// The benchmarks' workspace (PlannerBenchmarks, ReplayBenchmarks): about `records` known
+    /// records (a tenth of them Accounts with five Contacts and an Opportunity each, 15% Leads,
+    /// 5% custom records), 50 users, and an activity every 2 s on average, `activities` of them
+    /// (by default until the caller stops reading).
+    public static func benchmark(records: Int, activities: Int = Int.max / 4, recordUpdatesPer100Activities: Int = 0) -> Self {
+        Self(seed: 1, users: 50, accounts: records / 10, contactsPerAccount: 5, leads: records * 15 / 100,
+             customRecords: records / 20, activities: activities, meanGapMilliseconds: 2_000,
+             recordUpdatesPer100Activities: recordUpdatesPer100Activities)
+    }
+}
