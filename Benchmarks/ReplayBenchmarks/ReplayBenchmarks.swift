@@ -98,7 +98,7 @@ enum WorkerLog {
         }
         try? FileManager.default.removeItem(atPath: directory)
         let made = try! SyncStore(directory: directory, configuration: .init(initialMapSize: 1 << 30, durable: false))
-        let batch = Batch()
+        let batch = LogBatch()
         let written = SyncLoop.run(WorkspaceWorkload(.benchmark(records: records)), maximumEvents: events, keepEvents: false) { _, envelope in
             batch.add(NewEvent(id: envelope.id.rawValue, payload: envelope.binaryEncoded()), to: made)
         }.lastPosition  // the loop and its state are freed here
@@ -117,28 +117,6 @@ enum WorkerLog {
         else { return false }
         return made > built
     }
-
-    /// Events waiting to be appended (the loop's append callback is synchronous).
-    final class Batch: @unchecked Sendable {
-        var pending: [NewEvent] = []
-
-        func add(_ event: NewEvent, to store: SyncStore) {
-            pending.append(event)
-            if pending.count == 1_000 { flush(to: store) }
-        }
-
-        func flush(to store: SyncStore) {
-            guard !pending.isEmpty else { return }
-            let events = pending
-            pending.removeAll(keepingCapacity: true)
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                _ = try! await store.log.append(contentsOf: events)
-                done.signal()
-            }
-            done.wait()
-        }
-    }
 }
 
 /// One generated log per process, built on first use (not measured).
@@ -152,25 +130,14 @@ enum ReplayLog {
         let made = try! SyncStore(directory: directory, configuration: .init(initialMapSize: 1 << 30, durable: false))
         var shape = WorkspaceWorkload.Shape()
         shape.activities = events
-        var batch: [NewEvent] = []
+        let batch = LogBatch()
         var written = 0
-        let semaphore = DispatchSemaphore(value: 0)
-        func flush() {
-            let pending = batch
-            batch.removeAll(keepingCapacity: true)
-            Task {
-                _ = try! await made.log.append(contentsOf: pending)
-                semaphore.signal()
-            }
-            semaphore.wait()
-        }
         for envelope in WorkspaceWorkload(shape) {
             guard written < events else { break }
-            batch.append(NewEvent(id: envelope.id.rawValue, payload: envelope.binaryEncoded()))
+            batch.add(NewEvent(id: envelope.id.rawValue, payload: envelope.binaryEncoded()), to: made)
             written += 1
-            if batch.count == 1_000 { flush() }
         }
-        if !batch.isEmpty { flush() }
+        batch.flush(to: made)
         store = made
         return made
     }
@@ -200,5 +167,28 @@ struct ProcessMemory {
         let after = read()
         let line = "memory after \(label): anonymous \(after.anonymousKiB / 1024) MiB (\((after.anonymousKiB - before.anonymousKiB) / 1024) MiB more than before), file-backed (mapped log) \(after.fileKiB / 1024) MiB\n"
         FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+/// Events waiting to be appended to a benchmark's log, in batches of 1,000, from synchronous
+/// code (a generator's loop or its append callback).
+final class LogBatch: @unchecked Sendable {
+    var pending: [NewEvent] = []
+
+    func add(_ event: NewEvent, to store: SyncStore) {
+        pending.append(event)
+        if pending.count == 1_000 { flush(to: store) }
+    }
+
+    func flush(to store: SyncStore) {
+        guard !pending.isEmpty else { return }
+        let events = pending
+        pending.removeAll(keepingCapacity: true)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            _ = try! await store.log.append(contentsOf: events)
+            done.signal()
+        }
+        done.wait()
     }
 }
